@@ -1,0 +1,80 @@
+import type { Timeline } from '../runner/timeline.ts';
+import type { TeardownStack } from '../runner/teardown-stack.ts';
+import type { Logger } from '../runner/logger.ts';
+import type { ReleaseManifest } from '../release/release-manifest.ts';
+
+export type Digest = `sha256:${string}`;
+
+/** A release ready to deploy: immutable, identified by its digest, never by a name or tag. */
+export interface ResolvedRelease {
+  service: string;
+  /** The scenario's name for it (`good`, `bad`). */
+  name: string;
+  version: string;
+  digest: Digest;
+  /** Digest of the effective configuration (command, env, health), so config drift is visible. */
+  configDigest: Digest;
+  /** Where the user's artifact came from (bundle directory or image reference). */
+  source: string;
+  manifest: ReleaseManifest;
+  /** Local driver: the read-only, content-addressed copy that replicas run from. */
+  storePath?: string;
+}
+
+export interface ServiceEnvironmentSpec {
+  replicas: number;
+  strategy: 'blue-green' | 'recreate';
+}
+
+export interface EnvironmentSpec {
+  services: Record<string, ServiceEnvironmentSpec>;
+}
+
+export interface DriverContext {
+  runId: string;
+  /** This scenario attempt's own directory (data dirs, pid files, logs). */
+  workDir: string;
+  timeline: Timeline;
+  teardown: TeardownStack;
+  log: Logger;
+  signal: AbortSignal;
+}
+
+export interface ObservedReplica {
+  id: string;
+  /** Digest of the release the replica actually runs, read from the running process or container. */
+  digest?: Digest;
+  configDigest?: Digest;
+  healthy: boolean;
+  /** Whether the stable address routes traffic to this replica. */
+  serving: boolean;
+  pid?: number;
+}
+
+export interface ObservedService {
+  replicas: ObservedReplica[];
+}
+
+export interface Driver {
+  readonly name: string;
+  /** Turns a scenario's release reference into an immutable release; bad references are bad input (exit 2). */
+  resolveRelease(service: string, name: string, ref: string, baseDir: string, ctx: { storeDir: string }): Promise<ResolvedRelease>;
+  up(env: EnvironmentSpec, ctx: DriverContext): Promise<StartedEnvironment>;
+}
+
+export interface StartedEnvironment {
+  /**
+   * Rolls out a release. Blue/green: new replicas start and must pass health before the
+   * stable address switches to them; the previous release stays warm. A release that does
+   * not become healthy is rejected (DeployRejectedError) and the running release keeps serving.
+   */
+  deploy(service: string, release: ResolvedRelease): Promise<void>;
+  /** Switches the service back to `to`: instant when it is still warm, a deploy otherwise. */
+  rollback(service: string, to: ResolvedRelease): Promise<void>;
+  /** What actually runs, per service and replica, measured rather than remembered. */
+  observe(): Promise<Record<string, ObservedService>>;
+  /** The stable address of a service, for traffic and checks; it survives deploys and rollbacks. */
+  address(service: string): URL;
+  /** Stops everything the environment started. Idempotent. */
+  down(): Promise<void>;
+}

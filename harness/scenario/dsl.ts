@@ -1,0 +1,46 @@
+import type { Duration } from '../util/duration.ts';
+import type { ScenarioInput, StepInput } from './schema.ts';
+import type { StepContext } from '../runner/step-context.ts';
+
+/**
+ * Gives a scenario file its types. The value is plain data: it is validated when loaded,
+ * so a scenario can be printed as a plan, validated in CI and replayed from a seed.
+ */
+export function defineScenario<const T extends ScenarioInput>(scenario: T): T {
+  return scenario;
+}
+
+/** Deploy a named release of a service. `expect: 'rejected'` asserts it never takes traffic. */
+export function deploy(service: string, release: string, options: { expect?: 'healthy' | 'rejected' | 'any' } = {}): StepInput {
+  return { kind: 'deploy', service, release, ...options };
+}
+
+/** Steady-state hypothesis: the SLIs stay within the SLO for this window. */
+export function steady(window: Duration): StepInput {
+  return { kind: 'steady', for: window };
+}
+
+/** Let the drill run (traffic, guard) for a while. */
+export function wait(duration: Duration): StepInput {
+  return { kind: 'wait', for: duration };
+}
+
+/** A planned, harness-driven rollback; to the LKG unless `to` names a release. */
+export function rollback(service: string, options: { to?: string } = {}): StepInput {
+  return { kind: 'rollback', service, ...options };
+}
+
+/** Waits for the guard (or a rejected rollout) to roll the service back, and fails if it does not within the time. */
+export function expectRollback(options: { within: Duration; service?: string }): StepInput {
+  return { kind: 'expectRollback', ...options };
+}
+
+/** Waits until every service runs its LKG and the SLIs hold for `for` (the stabilization window). */
+export function verifyRestored(options: { for?: Duration; within?: Duration } = {}): StepInput {
+  return { kind: 'verifyRestored', ...options };
+}
+
+/** The escape hatch: any code, with the run's context. Failing here fails the drill. */
+export function step(name: string, run: (ctx: StepContext) => Promise<void> | void): StepInput {
+  return { kind: 'custom', name, run: run as (ctx: never) => unknown };
+}

@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { tryParseDuration } from '../util/duration.ts';
+
+const MAX_DURATION_MS = 24 * 3_600_000;
+
+/** "250ms", "5s", "1m", or milliseconds as a number; at most 24h. */
+export const durationSchema = z.union([z.string(), z.number()]).superRefine((value, ctx) => {
+  const ms = tryParseDuration(value);
+  if (ms === undefined) ctx.addIssue({ code: 'custom', message: `expected a duration like "5s" or "250ms", got ${JSON.stringify(value)}` });
+  else if (ms > MAX_DURATION_MS) ctx.addIssue({ code: 'custom', message: `duration ${JSON.stringify(value)} is longer than 24h` });
+});
+
+const nameSchema = z.string().min(1).max(100).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'use letters, digits, ".", "_" or "-"');
+const pathSchema = z.string().min(1).max(2000).regex(/^\//, 'expected a path starting with "/"');
+const ratio = z.number().min(0).max(1);
+const statusCode = z.number().int().min(100).max(599);
+
+export const releaseRefSchema = z.union([
+  z.string().min(1).max(4096),
+  z.strictObject({ bundle: z.string().min(1).max(4096) }),
+]);
+
+export const serviceSchema = z.strictObject({
+  /** Named releases of the service: bundle directories (local driver). */
+  releases: z.record(nameSchema, releaseRefSchema).refine((r) => Object.keys(r).length > 0, 'a service needs at least one release'),
+  /** Replicas per release. Default 1. */
+  replicas: z.number().int().min(1).max(50).default(1),
+  /** The last-known-good release. Default: the first release the drill deploys. */
+  lkg: nameSchema.optional(),
+  /** How a deploy replaces the running release. Default blue-green (the previous release stays warm). */
+  strategy: z.enum(['blue-green', 'recreate']).default('blue-green'),
+});
+
+export const writeSpecSchema = z.strictObject({
+  method: z.enum(['POST', 'PUT', 'PATCH']).default('POST'),
+  /** Path of the write; `{id}` is replaced by the write's unique id. */
+  path: pathSchema,
+  /** Body template; `{id}` is replaced by the write's id. Default `{"id":"{id}"}`. */
+  body: z.string().max(65_536).default('{"id":"{id}"}'),
+  contentType: z.string().default('application/json'),
+  /** Statuses that acknowledge the write. Default 200, 201, 204. */
+  ackStatuses: z.array(statusCode).min(1).default([200, 201, 204]),
+  /** Statuses that mean the write was definitely not applied. Default: every 4xx. Others are indeterminate. */
+  failStatuses: z.array(statusCode).optional(),
+});
+
+export const readBackSchema = z.union([
+  z.strictObject({
+    /** A list endpoint answering a JSON array of ids or of objects with `idField`. */
+    list: pathSchema,
+    idField: z.string().min(1).default('id'),
+  }),
+  z.strictObject({
+    /** A per-id endpoint (`/orders/{id}`); `presentStatuses` mean the write is there. */
+    byId: pathSchema.refine((p) => p.includes('{id}'), 'byId path needs an {id} placeholder'),
+    presentStatuses: z.array(statusCode).min(1).default([200]),
+  }),
+]);
+
+export const trafficSchema = z.strictObject({
+  /** The service the load goes to, through its stable address. */
+  target: nameSchema,
+  /** Arrival rate in requests per second (open model). */
+  rate: z.number().min(0).max(100_000),
+  /** Read paths, chosen in turn. Default ["/"]. */
+  reads: z.array(pathSchema).min(1).default(['/']),
+  /** Acknowledged writes: a path (POST `{"id":"{id}"}`) or a full write spec. */
+  writes: z.union([pathSchema, writeSpecSchema]).optional(),
+  /** Share of requests that are writes when `writes` is set. Default 0.2. */
+  writeShare: ratio.default(0.2),
+  /** How acknowledged writes are read back after recovery. Default: GET on the write path as a list. */
+  readBack: readBackSchema.optional(),
+  /** Request timeout; a write that times out is indeterminate. Default 2s. */
+  timeout: durationSchema.default('2s'),
+  /** Most requests in flight; beyond it, arrivals are dropped and counted. Default 256. */
+  maxInFlight: z.number().int().min(1).max(10_000).default(256),
+});
+
+export const sloSchema = z.strictObject({
+  /** Most time from detection (or rollback start) to restored. */
+  recoveryTime: durationSchema,
+  /** Share of successful requests over the whole drill. Default 0.95. */
+  availability: ratio.default(0.95),
+  p95: durationSchema.optional(),
+  p99: durationSchema.optional(),
+  /** Acknowledged writes allowed to be lost. Default 0. */
+  dataLoss: z.number().int().min(0).default(0),
+  /** How long SLIs must hold once LKG is back, for the drill to call it restored. Default 1s. */
+  stabilization: durationSchema.default('1s'),
+});
+
+export const guardSchema = z
+  .strictObject({
+    errorRate: z.strictObject({ above: ratio, for: durationSchema.default('2s'), minSamples: z.number().int().min(1).default(5) }).optional(),
+    latency: z
+      .strictObject({ percentile: z.union([z.literal(50), z.literal(90), z.literal(95), z.literal(99)]).default(95), above: durationSchema, for: durationSchema.default('2s'), minSamples: z.number().int().min(1).default(5) })
+      .optional(),
+    /** A counter ratio read from the service's own Prometheus `/metrics`. */
+    metrics: z
+      .strictObject({ path: pathSchema.default('/metrics'), errors: z.string().min(1), total: z.string().min(1), above: ratio, for: durationSchema.default('2s') })
+      .optional(),
+    /** How often the analysis runs. Default 250ms. */
+    interval: durationSchema.default('250ms'),
+    /** What a failed analysis does. Default rollback (to the LKG). */
+    then: z.enum(['rollback', 'abort']).default('rollback'),
+  })
+  .refine((g) => g.errorRate || g.latency || g.metrics, 'a guard needs errorRate, latency or metrics');
+
+const serviceRef = { service: nameSchema };
+export const stepSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('deploy'), ...serviceRef, release: nameSchema, expect: z.enum(['healthy', 'rejected', 'any']).default('any') }),
+  z.strictObject({ kind: z.literal('steady'), for: durationSchema }),
+  z.strictObject({ kind: z.literal('wait'), for: durationSchema }),
+  z.strictObject({ kind: z.literal('rollback'), ...serviceRef, to: nameSchema.optional() }),
+  z.strictObject({ kind: z.literal('expectRollback'), service: nameSchema.optional(), within: durationSchema }),
+  z.strictObject({ kind: z.literal('verifyRestored'), for: durationSchema.default('1s'), within: durationSchema.optional() }),
+  z.strictObject({
+    kind: z.literal('custom'),
+    name: z.string().min(1).max(200),
+    run: z.custom<(ctx: never) => unknown>((v) => typeof v === 'function', 'expected a function (custom steps exist only in TypeScript scenarios)'),
+  }),
+]);
+
+export const scenarioSchema = z.strictObject({
+  name: z.string().min(1).max(200),
+  description: z.string().max(10_000).optional(),
+  tags: z.array(z.string().max(100)).max(100).optional(),
+  services: z.record(nameSchema, serviceSchema).refine((s) => Object.keys(s).length > 0, 'a scenario needs at least one service'),
+  traffic: trafficSchema.optional(),
+  slo: sloSchema,
+  guard: guardSchema.optional(),
+  steps: z.array(stepSchema).min(1).max(1000),
+});
+
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type Scenario = z.output<typeof scenarioSchema>;
+export type Step = z.output<typeof stepSchema>;
+export type StepInput = z.input<typeof stepSchema>;
+export type ServiceSpec = z.output<typeof serviceSchema>;
+export type TrafficSpec = z.output<typeof trafficSchema>;
+export type WriteSpec = z.output<typeof writeSpecSchema>;
+export type ReadBackSpec = z.output<typeof readBackSchema>;
+export type SloSpec = z.output<typeof sloSchema>;
+export type GuardSpec = z.output<typeof guardSchema>;
