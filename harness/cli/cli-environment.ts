@@ -1,0 +1,12 @@
+/** Everything the CLI takes from the process, read in one place (no module reads env or argv). */
+export interface CliEnvironment {
+  cwd: string;
+  /** Where the release store and run work directories live (`DRILLBIT_HOME`, default `<cwd>/.drillbit`). */
+  stateDir: string;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  tty: boolean;
+  /** Fires on the first Ctrl-C or SIGTERM. */
+  signal: AbortSignal;
+  version: string;
+}

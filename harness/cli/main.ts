@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { DrillbitError, ExitCode, errorMessage } from '../errors.ts';
+import { reporterNames } from '../report/reporter-registry.ts';
+import { driverNames } from '../drivers/registry.ts';
+import type { CliEnvironment } from './cli-environment.ts';
+import { listValue, positiveInt, ratioValue, regexValue, seedValue, shardValue } from './options.ts';
+import { runCommand, type RunFlags } from './run-command.ts';
+import { listCommand, validateCommand } from './validate-command.ts';
+import { initCommand } from './init-command.ts';
+import { installSignalHandlers } from './signals.ts';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** The `drillbit` command. Returns the exit code (DESIGN.md §3); never throws. */
+export async function main(argv: string[], overrides: Partial<CliEnvironment> = {}): Promise<number> {
+  const signals = overrides.signal ? undefined : installSignalHandlers((text) => process.stderr.write(text));
+  const cli: CliEnvironment = {
+    cwd: process.cwd(),
+    stateDir: resolve(process.env.DRILLBIT_HOME ?? resolve(overrides.cwd ?? process.cwd(), '.drillbit')),
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    tty: Boolean(process.stdout.isTTY) && !process.env.CI,
+    signal: signals?.signal ?? new AbortController().signal,
+    version: VERSION,
+    ...overrides,
+  };
+  let exitCode: number = ExitCode.ok;
+  const program = buildProgram(cli, (code) => (exitCode = code));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return reportError(error, cli);
+  } finally {
+    signals?.dispose();
+  }
+}
+
+function buildProgram(cli: CliEnvironment, setExit: (code: number) => void): Command {
+  const program = new Command('drillbit')
+    .description('Chaos and rollback verification: failure scenarios as code, verified rollbacks.')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: cli.stdout, writeErr: cli.stderr })
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('run')
+    .description('run scenarios (files or folders; default scenarios/)')
+    .argument('[paths...]', 'scenario files or folders')
+    .addOption(new Option('--driver <name>', 'where the environment runs').choices(driverNames()).default('local'))
+    .option('--reporter <list>', `comma list of ${reporterNames.join(', ')}`, listValue, ['list', 'json'])
+    .option('--output <dir>', 'output directory (default reports/<runId>/)')
+    .option('--repeat <n>', 'run each scenario n times', positiveInt('--repeat', 1000), 1)
+    .option('--parallel <n>', 'run n attempts at once', positiveInt('--parallel', 64), 1)
+    .option('--seed <n>', 'root seed; replays fault timing, targets and traffic', seedValue)
+    .option('--grep <regex>', 'only scenarios whose name matches', regexValue)
+    .option('--shard <i/n>', 'only the i-th of n shards of the scenarios', shardValue)
+    .option('--min-pass-rate <ratio>', 'exit 0 when at least this share of attempts passed', ratioValue('--min-pass-rate'))
+    .option('--dry-run', 'print the plan, start nothing')
+    .option('--verbose', 'print diagnostics')
+    .action(async (paths: string[], flags: RunFlags) => setExit(await runCommand(paths, flags, cli)));
+
+  program
+    .command('validate')
+    .description('check scenarios and their releases without running them')
+    .argument('[paths...]', 'scenario files or folders')
+    .option('--plan', 'also print each plan')
+    .action(async (paths: string[], flags: { plan?: boolean }) => setExit(await validateCommand(paths, flags, cli)));
+
+  program
+    .command('list')
+    .description('list scenarios')
+    .argument('[paths...]', 'scenario files or folders')
+    .action(async (paths: string[]) => setExit(await listCommand(paths, cli)));
+
+  program
+    .command('init')
+    .description('write a scenario to start from')
+    .argument('[file]', 'the new scenario file', 'scenarios/my-rollback.drill.ts')
+    .action(async (file: string) => setExit(await initCommand(file, cli)));
+
+  return program;
+}
+
+function reportError(error: unknown, cli: CliEnvironment): number {
+  if (error instanceof CommanderError) {
+    // Commander has already printed its message; help and version are not errors.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.ok;
+    return ExitCode.badInput;
+  }
+  if (error instanceof DrillbitError) {
+    cli.stderr(`drillbit: ${error.message}\n`);
+    if (error.hint) cli.stderr(`  hint: ${error.hint}\n`);
+    return error.exitCode;
+  }
+  cli.stderr(`drillbit: internal error: ${errorMessage(error)}\n  this is a bug in drillbit; please report it with the stack below\n${error instanceof Error ? error.stack : ''}\n`);
+  return ExitCode.failed;
+}

@@ -1,0 +1,24 @@
+import { badInput } from '../errors.ts';
+import type { Reporter } from './reporter.ts';
+import { ListReporter } from './list-reporter.ts';
+import { JsonReporter } from './json-reporter.ts';
+
+export interface ReporterSetup {
+  outputDir: string;
+  write: (text: string) => void;
+  tty: boolean;
+}
+
+/** Every reporter `--reporter` can name, in one explicit map. */
+const reporters: Record<string, (setup: ReporterSetup) => Reporter> = {
+  list: (s) => new ListReporter({ write: s.write, tty: s.tty, outputDir: s.outputDir }),
+  json: (s) => new JsonReporter(s.outputDir),
+};
+
+export const reporterNames = Object.keys(reporters);
+
+export function createReporters(names: string[], setup: ReporterSetup): { name: string; reporter: Reporter }[] {
+  const unknown = names.filter((n) => !Object.hasOwn(reporters, n));
+  if (unknown.length) throw badInput(`--reporter: unknown reporter ${unknown.map((n) => JSON.stringify(n)).join(', ')}`, `choose from ${reporterNames.join(', ')}`);
+  return [...new Set(names)].map((name) => ({ name, reporter: reporters[name]!(setup) }));
+}

@@ -1,0 +1,28 @@
+import type { TimelineEvent } from '../runner/timeline.ts';
+import type { RunResults, ScenarioResult } from '../verdict/results.ts';
+
+export interface AttemptIdentity {
+  name: string;
+  file: string;
+  attempt: number;
+}
+
+export interface RunBegin {
+  runId: string;
+  driver: string;
+  seed: number;
+  attempts: AttemptIdentity[];
+}
+
+/**
+ * Reporter API, version 1. Every hook is optional; reporters read results, never change
+ * them. Behind the multiplexer, one reporter that throws cannot break a run or another reporter.
+ */
+export interface Reporter {
+  readonly version: 1;
+  onBegin?(run: RunBegin): void | Promise<void>;
+  onScenarioBegin?(attempt: AttemptIdentity): void | Promise<void>;
+  onEvent?(attempt: AttemptIdentity, event: TimelineEvent): void;
+  onScenarioEnd?(result: ScenarioResult, run: RunResults): void | Promise<void>;
+  onEnd?(run: RunResults): void | Promise<void>;
+}

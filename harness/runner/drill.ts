@@ -1,0 +1,94 @@
+import type { Scenario } from '../scenario/schema.ts';
+import type { ResolvedRelease, StartedEnvironment } from '../drivers/driver.ts';
+import type { CheckResult } from '../checks/check-result.ts';
+import type { DataResult, Sample } from '../traffic/sample.ts';
+import type { LkgComparison } from '../checks/lkg-equality-check.ts';
+import type { Recovery } from '../verdict/results.ts';
+import type { Timeline } from './timeline.ts';
+import type { TeardownStack } from './teardown-stack.ts';
+import type { Logger } from './logger.ts';
+import type { SeededRandom } from '../util/seeded-random.ts';
+import type { Guard } from '../guard/guard.ts';
+import type { TrafficEngine } from '../traffic/traffic-engine.ts';
+import { settleInFlight } from './traffic-phase.ts';
+import { DrillbitError } from '../errors.ts';
+
+/** Everything one scenario attempt knows while it runs; passed down, never global. */
+export interface DrillContext {
+  runId: string;
+  scenario: Scenario;
+  attempt: number;
+  seed: number;
+  random: SeededRandom;
+  timeline: Timeline;
+  teardown: TeardownStack;
+  log: Logger;
+  /** Fires on Ctrl-C / SIGTERM of the run, or when a stop condition ends the drill. */
+  signal: AbortSignal;
+  workDir: string;
+}
+
+/** The mutable state of a drill in progress, shared by the step executors. */
+export class Drill {
+  env: StartedEnvironment | undefined;
+  guard: Guard | undefined;
+  traffic: TrafficEngine | undefined;
+  readonly checks: CheckResult[] = [];
+  readonly samples: Sample[] = [];
+  /** The release each service's stable address serves, as the drill last made it. */
+  readonly current = new Map<string, ResolvedRelease>();
+  /** The last-known-good release per service: what a rollback restores and what verification expects. */
+  readonly lkg = new Map<string, ResolvedRelease>();
+  /** When the newest candidate of each service started rolling out (timeline ms). */
+  readonly candidateSince = new Map<string, number>();
+  /** Set when a stop condition (a guard with `then: abort`) ended the drill. */
+  stopReason: string | undefined;
+  /** Filled by the final checks. */
+  finalLkg: Record<string, LkgComparison> = {};
+  data: DataResult | undefined;
+  recovery: Recovery | undefined;
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  constructor(
+    readonly ctx: DrillContext,
+    /** Resolved releases by service, then by the scenario's release name. */
+    readonly releases: ReadonlyMap<string, ReadonlyMap<string, ResolvedRelease>>,
+  ) {}
+
+  environment(): StartedEnvironment {
+    if (!this.env) throw new DrillbitError('internal', 'the environment is not up');
+    return this.env;
+  }
+
+  release(service: string, name: string): ResolvedRelease {
+    const release = this.releases.get(service)?.get(name);
+    if (!release) throw new DrillbitError('internal', `release ${name} of ${service} was not resolved`);
+    return release;
+  }
+
+  lkgOf(service: string): ResolvedRelease {
+    const release = this.lkg.get(service);
+    if (!release) throw new DrillbitError('internal', `${service} has no last-known-good release yet: deploy one first`);
+    return release;
+  }
+
+  /** Serializes deploys and rollbacks of one service (a guard may trip while a step deploys). */
+  exclusive<T>(service: string, action: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(service) ?? Promise.resolve();
+    const next = previous.then(action, action);
+    this.locks.set(service, next.catch(() => undefined));
+    return next;
+  }
+
+  /** Waits until requests already sent have completed, so a window's SLIs are complete. */
+  settleInFlight(): Promise<void> {
+    return settleInFlight(this);
+  }
+
+  addCheck(check: CheckResult): CheckResult {
+    const decided = { ...check, tMs: check.tMs ?? Math.round(this.ctx.timeline.now()) };
+    this.checks.push(decided);
+    this.ctx.timeline.emit('check', { name: decided.name, status: decided.status, message: decided.message });
+    return decided;
+  }
+}

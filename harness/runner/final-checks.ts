@@ -1,0 +1,40 @@
+import { ackedWriteCheck } from '../checks/acked-write-checker.ts';
+import { guardCheck } from '../checks/guard-check.ts';
+import { compareWithLkg, lkgEqualityCheck } from '../checks/lkg-equality-check.ts';
+import { recoveryCheck } from '../checks/recovery-check.ts';
+import { sliCheck } from '../checks/sli-check.ts';
+import { parseDuration } from '../util/duration.ts';
+import { computeRecovery, findDetection } from '../verdict/recovery.ts';
+import type { Drill } from './drill.ts';
+import { runVerifyRestoredStep } from './steps/verify-restored-step.ts';
+import { slisSentBetween } from './steps/window-slis.ts';
+import { readBackWrites, stopTraffic } from './traffic-phase.ts';
+
+/**
+ * After the last step: make sure a detected incident was verified restored, stop the
+ * traffic, then judge the end state, the data, the drill's SLIs, the guard and recovery.
+ */
+export async function finishDrill(drill: Drill): Promise<void> {
+  const { scenario, timeline } = drill.ctx;
+  const detection = findDetection(timeline.events);
+  const restored = detection && timeline.events.some((e) => e.type === 'restored' && e.tMs >= detection.tMs);
+  if (detection && !restored && !scenario.steps.some((s) => s.kind === 'verifyRestored')) await runVerifyRestoredStep({}, drill);
+
+  await stopTraffic(drill);
+  const replicas = Object.fromEntries(Object.entries(scenario.services).map(([name, s]) => [name, s.replicas]));
+  drill.finalLkg = compareWithLkg(await drill.environment().observe(), drill.lkg, replicas);
+  drill.addCheck(lkgEqualityCheck('LKG state at end of drill', drill.finalLkg));
+
+  if (scenario.traffic?.writes) {
+    drill.data = await readBackWrites(drill);
+    drill.addCheck(ackedWriteCheck(drill.data, scenario.slo.dataLoss));
+  }
+  if (scenario.traffic) drill.addCheck(sliCheck('SLIs over the whole drill', slisSentBetween(drill.samples, 0, Infinity), scenario.slo));
+  const guard = guardCheck(drill.guard);
+  if (guard) drill.addCheck(guard);
+
+  const latencyLimit = scenario.guard?.latency ? parseDuration(scenario.guard.latency.above) : undefined;
+  drill.recovery = computeRecovery(timeline.events, drill.samples, parseDuration(scenario.slo.recoveryTime), latencyLimit);
+  const recovery = recoveryCheck(drill.recovery);
+  if (recovery) drill.addCheck(recovery);
+}

@@ -1,0 +1,90 @@
+import { join } from 'node:path';
+import type { Driver } from '../drivers/driver.ts';
+import type { LoadedScenario } from '../scenario/scenario-loader.ts';
+import type { Reporter } from '../report/reporter.ts';
+import type { Logger } from './logger.ts';
+import { hashString } from '../util/seeded-random.ts';
+import { summarizeRun, type RunResults, type ScenarioResult } from '../verdict/results.ts';
+import { resolveAllReleases } from './release-preflight.ts';
+import { runScenario } from './scenario-runner.ts';
+import { slug } from './traffic-phase.ts';
+
+export interface RunOptions {
+  runId: string;
+  scenarios: LoadedScenario[];
+  driver: Driver;
+  repeat: number;
+  parallel: number;
+  seed: number;
+  /** Where the content-addressed store and per-run work directories live. */
+  stateDir: string;
+  cwd: string;
+  reporter: Reporter;
+  signal: AbortSignal;
+  log: Logger;
+  version: string;
+}
+
+interface Job {
+  loaded: LoadedScenario;
+  attempt: number;
+  order: number;
+}
+
+/**
+ * Runs every scenario `repeat` times, `parallel` at a time. Each attempt has its own
+ * seed (derived from the root seed, the file, the scenario and the attempt, so `--seed`
+ * replays it), its own work directory and its own ports: nothing is shared between them.
+ */
+export async function runDrills(options: RunOptions): Promise<RunResults> {
+  const releases = await resolveAllReleases(options.scenarios, options.driver, { storeDir: join(options.stateDir, 'store'), cwd: options.cwd });
+  const jobs: Job[] = options.scenarios.flatMap((loaded, i) => Array.from({ length: options.repeat }, (_, a) => ({ loaded, attempt: a + 1, order: i * options.repeat + a })));
+  const results: { order: number; result: ScenarioResult }[] = [];
+  const run: RunResults = {
+    runId: options.runId,
+    startedAt: new Date().toISOString(),
+    driver: options.driver.name,
+    seed: options.seed,
+    drillbitVersion: options.version,
+    aborted: false,
+    summary: summarizeRun([]),
+    scenarios: [],
+  };
+  await options.reporter.onBegin?.({ runId: options.runId, driver: options.driver.name, seed: options.seed, attempts: jobs.map((j) => ({ name: j.loaded.scenario.name, file: j.loaded.displayFile, attempt: j.attempt })) });
+
+  const queue = [...jobs];
+  const worker = async () => {
+    for (let job = queue.shift(); job && !options.signal.aborted; job = queue.shift()) {
+      const result = await runJob(job, options, releases.get(job.loaded)!);
+      results.push({ order: job.order, result });
+      run.scenarios = results.sort((a, b) => a.order - b.order).map((r) => r.result);
+      run.summary = summarizeRun(run.scenarios);
+      await options.reporter.onScenarioEnd?.(result, run);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallel, jobs.length)) }, worker));
+  run.aborted = options.signal.aborted;
+  run.finishedAt = new Date().toISOString();
+  await options.reporter.onEnd?.(run);
+  return run;
+}
+
+function runJob(job: Job, options: RunOptions, releases: Awaited<ReturnType<typeof resolveAllReleases>> extends Map<unknown, infer V> ? V : never): Promise<ScenarioResult> {
+  const { scenario, displayFile } = job.loaded;
+  const seed = hashString(`${options.seed}:${displayFile}:${scenario.name}:${job.attempt}`);
+  const workDir = join(options.stateDir, 'runs', options.runId, `${slug(scenario.name)}-${job.attempt}`);
+  const identity = { name: scenario.name, file: displayFile, attempt: job.attempt };
+  void options.reporter.onScenarioBegin?.(identity);
+  return runScenario({
+    loaded: job.loaded,
+    attempt: job.attempt,
+    seed,
+    runId: options.runId,
+    driver: options.driver,
+    releases,
+    workDir,
+    signal: options.signal,
+    log: options.log,
+    onEvent: (event) => options.reporter.onEvent?.(identity, event),
+  });
+}

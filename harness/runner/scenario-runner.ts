@@ -1,0 +1,119 @@
+import { mkdir } from 'node:fs/promises';
+import type { Driver, EnvironmentSpec, ResolvedRelease } from '../drivers/driver.ts';
+import type { LoadedScenario } from '../scenario/scenario-loader.ts';
+import { DrillbitError, errorMessage } from '../errors.ts';
+import { SeededRandom } from '../util/seeded-random.ts';
+import { Guard, type GuardTrip } from '../guard/guard.ts';
+import { failed } from '../checks/check-result.ts';
+import type { ScenarioResult } from '../verdict/results.ts';
+import { buildScenarioResult } from '../verdict/scenario-result-builder.ts';
+import { Drill, type DrillContext } from './drill.ts';
+import { TeardownStack } from './teardown-stack.ts';
+import { Timeline, type TimelineEvent } from './timeline.ts';
+import type { Logger } from './logger.ts';
+import { rollbackService } from './rollback-action.ts';
+import { describeStep, runStep } from './steps/step-registry.ts';
+import { stopTraffic } from './traffic-phase.ts';
+import { finishDrill } from './final-checks.ts';
+
+export interface ScenarioRunInput {
+  loaded: LoadedScenario;
+  attempt: number;
+  seed: number;
+  runId: string;
+  driver: Driver;
+  /** Releases resolved before anything started, by service and release name. */
+  releases: ReadonlyMap<string, ReadonlyMap<string, ResolvedRelease>>;
+  workDir: string;
+  signal: AbortSignal;
+  log: Logger;
+  onEvent?: (event: TimelineEvent) => void;
+}
+
+/**
+ * Runs one attempt of one scenario: environment up, steps, final checks, teardown.
+ * Teardown runs whatever happens (success, failed check, exception, abort), and the
+ * result is always returned — a drill never ends without a verdict.
+ */
+export async function runScenario(input: ScenarioRunInput): Promise<ScenarioResult> {
+  const { scenario } = input.loaded;
+  const timeline = new Timeline();
+  if (input.onEvent) timeline.subscribe(input.onEvent);
+  const stopCondition = new AbortController();
+  const ctx: DrillContext = {
+    runId: input.runId,
+    scenario,
+    attempt: input.attempt,
+    seed: input.seed,
+    random: new SeededRandom(input.seed),
+    timeline,
+    teardown: new TeardownStack(),
+    log: input.log,
+    signal: AbortSignal.any([input.signal, stopCondition.signal]),
+    workDir: input.workDir,
+  };
+  const drill = new Drill(ctx, input.releases);
+  presetDeclaredLkgs(drill);
+  timeline.emit('run-start', { message: scenario.name, attempt: input.attempt, seed: input.seed });
+
+  let error: unknown;
+  try {
+    await mkdir(input.workDir, { recursive: true });
+    await bringUp(drill, input.driver, stopCondition);
+    for (const [index, step] of scenario.steps.entries()) {
+      const description = describeStep(step);
+      timeline.emit('step-start', { step: index, message: description });
+      await runStep(step, drill, index);
+      timeline.emit('step-end', { step: index, message: description });
+    }
+    await finishDrill(drill);
+  } catch (caught) {
+    error = caught;
+  }
+  await stopTraffic(drill).catch((e: unknown) => timeline.emit('error', { message: `stopping traffic: ${errorMessage(e)}` }));
+  if (drill.stopReason) drill.addCheck(failed('stop condition', drill.stopReason));
+  const teardownFailures = await ctx.teardown.runAll();
+  for (const failure of teardownFailures) timeline.emit('error', { message: `cleanup ${failure.name} failed: ${failure.error}` });
+  const aborted = input.signal.aborted;
+  if (error && !aborted && !drill.stopReason) timeline.emit('error', { message: errorMessage(error) });
+  timeline.emit(aborted ? 'abort' : 'run-end', { message: aborted ? 'interrupted' : undefined });
+  return buildScenarioResult({ drill, loaded: input.loaded, error: drill.stopReason ? undefined : error, aborted, teardownFailures });
+}
+
+async function bringUp(drill: Drill, driver: Driver, stopCondition: AbortController): Promise<void> {
+  const { ctx } = drill;
+  const spec: EnvironmentSpec = {
+    services: Object.fromEntries(Object.entries(ctx.scenario.services).map(([name, s]) => [name, { replicas: s.replicas, strategy: s.strategy }])),
+  };
+  ctx.teardown.defer('environment down', () => drill.env?.down(), { deadlineMs: 30_000 });
+  drill.env = await driver.up(spec, { runId: ctx.runId, workDir: ctx.workDir, timeline: ctx.timeline, teardown: ctx.teardown, log: ctx.log, signal: ctx.signal });
+  ctx.timeline.emit('env-up', { message: `${driver.name} environment with ${Object.keys(spec.services).join(', ')}` });
+  if (ctx.scenario.guard) startGuard(drill, stopCondition);
+}
+
+function startGuard(drill: Drill, stopCondition: AbortController): void {
+  const { ctx } = drill;
+  const spec = ctx.scenario.guard!;
+  const onTrip = async (trip: GuardTrip) => {
+    if (spec.then === 'abort') {
+      drill.stopReason = `guard stop condition on ${trip.service}: ${trip.message}`;
+      stopCondition.abort(new DrillbitError('aborted', drill.stopReason));
+      return;
+    }
+    try {
+      await rollbackService(drill, trip.service, drill.lkgOf(trip.service), { planned: false, reason: `guard: ${trip.message}` });
+    } catch (error) {
+      drill.addCheck(failed(`guard rollback of ${trip.service}`, errorMessage(error)));
+    }
+  };
+  const guard = new Guard({ spec, timeline: ctx.timeline, samples: drill.samples, log: ctx.log, onTrip });
+  drill.guard = guard;
+  ctx.teardown.defer('stop guard', () => guard.stop());
+  guard.start();
+}
+
+function presetDeclaredLkgs(drill: Drill): void {
+  for (const [service, spec] of Object.entries(drill.ctx.scenario.services)) {
+    if (spec.lkg) drill.lkg.set(service, drill.release(service, spec.lkg));
+  }
+}

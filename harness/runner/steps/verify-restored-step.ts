@@ -1,0 +1,92 @@
+import { compareWithLkg, lkgEqualityCheck, type LkgComparison } from '../../checks/lkg-equality-check.ts';
+import { sliCheck, sloViolations } from '../../checks/sli-check.ts';
+import { failed } from '../../checks/check-result.ts';
+import { formatMs, parseDuration } from '../../util/duration.ts';
+import { sleep } from '../../util/sleep.ts';
+import type { Drill } from '../drill.ts';
+import { slisSentBetween } from './window-slis.ts';
+import { findDetection, trafficRestoredSince } from '../../verdict/recovery.ts';
+
+const OBSERVE_EVERY_MS = 25;
+
+export interface VerifyOptions {
+  stabilizationMs: number;
+  withinMs: number;
+}
+
+export function verifyOptions(drill: Drill, step: { for?: string | number; within?: string | number }): VerifyOptions {
+  const { slo } = drill.ctx.scenario;
+  const stabilizationMs = parseDuration(step.for ?? slo.stabilization);
+  const withinMs = step.within !== undefined ? parseDuration(step.within) : parseDuration(slo.recoveryTime) + stabilizationMs + 5_000;
+  return { stabilizationMs, withinMs };
+}
+
+/**
+ * A rollback is done when the checks say so: finds the first instant from which every
+ * service runs its LKG (observed, not assumed) and the SLIs stay in SLO for the
+ * stabilization window, and puts it on the timeline as `restored`.
+ */
+export async function runVerifyRestoredStep(step: { for?: string | number; within?: string | number }, drill: Drill): Promise<void> {
+  const { timeline, signal, scenario } = drill.ctx;
+  const { stabilizationMs, withinMs } = verifyOptions(drill, step);
+  const deadlineMs = timeline.now() + withinMs;
+  const replicas = Object.fromEntries(Object.entries(scenario.services).map(([name, s]) => [name, s.replicas]));
+  let last: Record<string, LkgComparison> = {};
+  let slisFailure: string | undefined;
+
+  while (timeline.now() < deadlineMs) {
+    const candidateMs = timeline.now();
+    last = compareWithLkg(await drill.environment().observe(), drill.lkg, replicas);
+    if (!allMatch(last)) {
+      await sleep(OBSERVE_EVERY_MS, signal);
+      continue;
+    }
+    const stable = await holdsFor(drill, candidateMs, stabilizationMs, replicas);
+    if (stable.drifted) {
+      last = stable.drifted;
+      continue;
+    }
+    const slis = slisSentBetween(drill.samples, candidateMs, candidateMs + stabilizationMs);
+    const violations = slis.requests > 0 ? sloViolations(slis, scenario.slo) : [];
+    if (violations.length) {
+      slisFailure = violations.join('; ');
+      continue;
+    }
+    timeline.emit('restored', { atMs: Math.round(restoredInstant(drill, candidateMs)), message: `LKG observed on every service and SLIs held for ${formatMs(stabilizationMs)}` });
+    drill.addCheck(lkgEqualityCheck('LKG state restored', last));
+    if (scenario.traffic) drill.addCheck(sliCheck(`SLIs for ${formatMs(stabilizationMs)} after restore`, slis, scenario.slo));
+    return;
+  }
+  const reason = !allMatch(last) ? 'LKG state never observed' : `SLIs never held for ${formatMs(stabilizationMs)} (${slisFailure ?? 'no stable window'})`;
+  drill.addCheck(lkgEqualityCheck('LKG state restored', last));
+  drill.addCheck(failed('restored within the verification window', `${reason} within ${formatMs(withinMs)}`));
+}
+
+/**
+ * The observation above proves the LKG at `observedMs`; when the only service is the one
+ * under traffic, the requests themselves show how much earlier it was back.
+ */
+function restoredInstant(drill: Drill, observedMs: number): number {
+  const target = drill.ctx.scenario.traffic?.target;
+  const detection = findDetection(drill.ctx.timeline.events);
+  const lkg = target ? drill.lkg.get(target) : undefined;
+  if (!target || !detection || !lkg || drill.lkg.size !== 1) return observedMs;
+  return Math.min(observedMs, trafficRestoredSince(drill.samples, lkg.digest, detection.tMs, observedMs));
+}
+
+function allMatch(comparison: Record<string, LkgComparison>): boolean {
+  const values = Object.values(comparison);
+  return values.length > 0 && values.every((c) => c.match);
+}
+
+/** Keeps observing through the window; returns the comparison that broke it, if any did. */
+async function holdsFor(drill: Drill, fromMs: number, windowMs: number, replicas: Record<string, number>): Promise<{ drifted?: Record<string, LkgComparison> }> {
+  const { timeline, signal } = drill.ctx;
+  while (timeline.now() < fromMs + windowMs) {
+    await sleep(Math.min(OBSERVE_EVERY_MS * 4, Math.max(1, fromMs + windowMs - timeline.now())), signal);
+    const comparison = compareWithLkg(await drill.environment().observe(), drill.lkg, replicas);
+    if (!allMatch(comparison)) return { drifted: comparison };
+  }
+  await drill.settleInFlight();
+  return {};
+}

@@ -1,0 +1,72 @@
+import { readFile } from 'node:fs/promises';
+import { extname, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { errorMessage } from '../errors.ts';
+import type { Scenario } from './schema.ts';
+import type { Problem } from './problem.ts';
+import { validateScenario } from './scenario-validator.ts';
+
+export interface LoadedScenario {
+  /** Absolute path of the scenario file. */
+  file: string;
+  /** The file as the user should read it (relative to the working directory). */
+  displayFile: string;
+  /** Index within the file when it exports several scenarios. */
+  index: number;
+  scenario: Scenario;
+}
+
+export interface LoadResult {
+  scenarios: LoadedScenario[];
+  problems: Problem[];
+}
+
+/** Loads and validates scenario files; a file that fails to load is a problem, never a crash. */
+export async function loadScenarios(files: string[], cwd: string): Promise<LoadResult> {
+  const result: LoadResult = { scenarios: [], problems: [] };
+  for (const file of files) {
+    const displayFile = relative(cwd, file) || file;
+    const loaded = await loadFileValue(file).catch((error: unknown) => ({ error: firstLine(errorMessage(error)) }));
+    if ('error' in loaded) {
+      result.problems.push({ file: displayFile, path: '', message: `could not load: ${loaded.error}` });
+      continue;
+    }
+    const values = Array.isArray(loaded.value) ? loaded.value : [loaded.value];
+    if (values.length === 0) result.problems.push({ file: displayFile, path: '', message: 'the file exports no scenario' });
+    values.forEach((value, index) => {
+      const prefix = Array.isArray(loaded.value) ? `[${index}]` : '';
+      const { scenario, problems } = validateScenario(value, displayFile, prefix);
+      result.problems.push(...problems);
+      if (scenario) result.scenarios.push({ file, displayFile, index, scenario });
+    });
+  }
+  checkUniqueNames(result);
+  return result;
+}
+
+async function loadFileValue(file: string): Promise<{ value: unknown }> {
+  const extension = extname(file);
+  if (extension === '.ts' || extension === '.mts') {
+    const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    const value = module.default ?? module.scenario;
+    if (value === undefined) throw new Error('expected `export default defineScenario({...})`');
+    return { value };
+  }
+  const text = await readFile(file, 'utf8');
+  if (extension === '.json') return { value: JSON.parse(text) };
+  return { value: parseYaml(text, { maxAliasCount: 100 }) };
+}
+
+function checkUniqueNames(result: LoadResult): void {
+  const seen = new Map<string, string>();
+  for (const { scenario, displayFile } of result.scenarios) {
+    const other = seen.get(scenario.name);
+    if (other) result.problems.push({ file: displayFile, path: 'name', message: `scenario name ${JSON.stringify(scenario.name)} is also used in ${other}` });
+    seen.set(scenario.name, displayFile);
+  }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n').find((line) => line.trim().length > 0)?.trim() ?? 'unknown error';
+}

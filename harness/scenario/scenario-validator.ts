@@ -1,0 +1,85 @@
+import { scenarioSchema, type Scenario } from './schema.ts';
+import { formatPath, type Problem } from './problem.ts';
+
+/** Validates one scenario value: schema first, then references between its parts; every problem at once. */
+export function validateScenario(value: unknown, file: string, pathPrefix = ''): { scenario?: Scenario; problems: Problem[] } {
+  const parsed = scenarioSchema.safeParse(value);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => ({ file, path: join(pathPrefix, formatPath(issue.path)), message: issueMessage(issue) }));
+    return { problems: [...problems, ...referenceProblems(value, file, pathPrefix)] };
+  }
+  const problems = referenceProblems(parsed.data, file, pathPrefix);
+  return problems.length ? { problems } : { scenario: Object.freeze(parsed.data) as Scenario, problems };
+}
+
+function issueMessage(issue: { message: string; code: string; keys?: string[] }): string {
+  if (issue.code === 'unrecognized_keys' && issue.keys) return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+  return issue.message;
+}
+
+function join(prefix: string, path: string): string {
+  if (!prefix) return path;
+  if (!path) return prefix;
+  return path.startsWith('[') ? `${prefix}${path}` : `${prefix}.${path}`;
+}
+
+/** Cross-references that a schema cannot express; tolerant of a value that failed the schema. */
+function referenceProblems(value: unknown, file: string, prefix: string): Problem[] {
+  const problems: Problem[] = [];
+  const add = (path: string, message: string) => problems.push({ file, path: join(prefix, path), message });
+  if (!isRecord(value)) return problems;
+  const services = isRecord(value.services) ? value.services : {};
+  const serviceNames = Object.keys(services);
+  const releasesOf = (service: string): string[] => {
+    const spec = services[service];
+    return isRecord(spec) && isRecord(spec.releases) ? Object.keys(spec.releases) : [];
+  };
+  const knownService = (path: string, service: unknown): boolean => {
+    if (typeof service !== 'string' || Object.hasOwn(services, service)) return true;
+    add(path, `unknown service ${JSON.stringify(service)}; the scenario defines ${list(serviceNames)}`);
+    return false;
+  };
+  const knownRelease = (path: string, service: string, release: unknown) => {
+    if (typeof release !== 'string' || releasesOf(service).includes(release)) return;
+    add(path, `unknown release ${JSON.stringify(release)} of service ${JSON.stringify(service)}; it has ${list(releasesOf(service))}`);
+  };
+
+  for (const [name, spec] of Object.entries(services)) {
+    if (isRecord(spec) && spec.lkg !== undefined) knownRelease(`services.${name}.lkg`, name, spec.lkg);
+  }
+  const traffic = isRecord(value.traffic) ? value.traffic : undefined;
+  if (traffic) knownService('traffic.target', traffic.target);
+
+  const steps = Array.isArray(value.steps) ? value.steps : [];
+  const deployed = new Set<string>();
+  steps.forEach((step: unknown, i) => {
+    if (!isRecord(step)) return;
+    const at = `steps[${i}]`;
+    if ('service' in step && step.service !== undefined && !knownService(`${at}.service`, step.service)) return;
+    const service = typeof step.service === 'string' ? step.service : undefined;
+    if (step.kind === 'deploy' && service) {
+      knownRelease(`${at}.release`, service, step.release);
+      deployed.add(service);
+    }
+    if (step.kind === 'rollback' && service) {
+      if (step.to !== undefined) knownRelease(`${at}.to`, service, step.to);
+      if (!deployed.has(service)) add(at, `rollback of ${JSON.stringify(service)} before any deploy of it`);
+    }
+    if (step.kind === 'expectRollback' && !value.guard && deployed.size === 0) {
+      add(at, 'expectRollback needs a guard (scenario.guard) or a deploy before it');
+    }
+    if (step.kind === 'steady' && !traffic) add(at, 'a steady-state window needs traffic (scenario.traffic) to measure');
+  });
+  if (traffic && typeof traffic.target === 'string' && Object.hasOwn(services, traffic.target) && !deployed.has(traffic.target)) {
+    add('steps', `no step deploys the traffic target ${JSON.stringify(traffic.target)}`);
+  }
+  return problems;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function list(names: string[]): string {
+  return names.length ? names.map((n) => JSON.stringify(n)).join(', ') : 'none';
+}
