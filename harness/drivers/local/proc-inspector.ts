@@ -1,0 +1,79 @@
+import { readdir, readFile, readlink } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Digest } from '../driver.ts';
+
+const STORE_DIR_RE = /^sha256-([0-9a-f]{64})$/;
+
+/** Whether this OS exposes processes under /proc (Linux); elsewhere the driver reports recorded values. */
+export async function procAvailable(): Promise<boolean> {
+  try {
+    await readlink('/proc/self/cwd');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The release a process runs, from its real working directory (`…/sha256-<hex>`); undefined if it runs elsewhere or is gone. */
+export async function runningDigest(pid: number): Promise<Digest | undefined> {
+  try {
+    const match = STORE_DIR_RE.exec(basename(await readlink(`/proc/${pid}/cwd`)));
+    return match ? `sha256:${match[1]}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The environment a process was started with, or undefined if it is gone. */
+export async function processEnviron(pid: number): Promise<Map<string, string> | undefined> {
+  try {
+    const raw = await readFile(`/proc/${pid}/environ`, 'utf8');
+    const env = new Map<string, string>();
+    for (const entry of raw.split('\0')) {
+      const eq = entry.indexOf('=');
+      if (eq > 0) env.set(entry.slice(0, eq), entry.slice(eq + 1));
+    }
+    return env;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Start time of a process in clock ticks since boot (field 22 of /proc/<pid>/stat): with the pid, it names one process even after pid reuse. */
+export async function processStartTime(pid: number): Promise<number | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const value = Number(fields[19]);
+    return Number.isFinite(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a process group still has a member that is not a zombie. Orphaned zombies are
+ * harmless but are reaped by PID 1 on its own schedule (seconds, in some containers), and
+ * `kill(-pgid, 0)` counts them; without /proc, that signal test is the answer.
+ */
+export async function groupHasLiveMembers(pgid: number): Promise<boolean> {
+  try {
+    process.kill(-pgid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  let entries: string[];
+  try {
+    entries = await readdir('/proc');
+  } catch {
+    return true;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the command name: [0] state, [2] process group.
+    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
+  }
+  return false;
+}

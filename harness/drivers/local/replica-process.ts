@@ -1,0 +1,268 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ResolvedRelease } from '../driver.ts';
+import type { Logger } from '../../runner/logger.ts';
+import type { Timeline } from '../../runner/timeline.ts';
+import { probeHealth } from './health-probe.ts';
+import { removePidFile, writePidFile } from './pid-file.ts';
+import { signalGroup, terminateGroup, waitGroupGone } from './process-group.ts';
+import { ReplicaLog } from './replica-log.ts';
+
+export interface ReplicaOptions {
+  /** Unique in the environment, e.g. `shop-g2-0`; names the pid file and the log. */
+  id: string;
+  service: string;
+  release: ResolvedRelease;
+  port: number;
+  /** The service's persistent state directory (`{dataDir}`). */
+  dataDir: string;
+  workDir: string;
+  runId: string;
+  /** Inherited variables (PATH, HOME, …); the manifest's env and DRILLBIT_* go on top. */
+  baseEnv: Readonly<Record<string, string>>;
+  timeline: Timeline;
+  log: Logger;
+  /** SIGTERM → SIGKILL grace. Default 2000 ms. */
+  stopGraceMs?: number;
+  /** Log size limit per replica. Default 10 MiB. */
+  logLimitBytes?: number;
+  /** Called when the replica exits without being asked to. */
+  onUnexpectedExit?: (replica: ReplicaProcess) => void;
+}
+
+export interface ReplicaExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** `exited with code 1`, `was killed by SIGKILL`, `could not start: spawn x ENOENT`. */
+  description: string;
+}
+
+/** Why a replica never became healthy. */
+export class ReplicaBootError extends Error {
+  constructor(
+    message: string,
+    /** The replica lost a race for its port: starting again on another port may work. */
+    readonly addressInUse = false,
+  ) {
+    super(message);
+    this.name = 'ReplicaBootError';
+  }
+}
+
+const ADDRESS_IN_USE_RE = /EADDRINUSE|address already in use/i;
+
+/**
+ * One OS process of a release, in its own process group (so a stop reaches whatever it
+ * spawned), running from the release's read-only store directory. Created → started →
+ * stopped; `stop()` is idempotent and safe before `start()`.
+ */
+export class ReplicaProcess {
+  readonly id: string;
+  readonly port: number;
+  readonly env: Readonly<Record<string, string>>;
+  readonly argv: readonly string[];
+  readonly exited: Promise<ReplicaExit>;
+  private child: ChildProcess | undefined;
+  private exitInfo: ReplicaExit | undefined;
+  private resolveExit!: (exit: ReplicaExit) => void;
+  /** Resolves when stdout and stderr are drained, so error messages carry the last line written. */
+  private outputClosed: Promise<void> = Promise.resolve();
+  private stopping: Promise<void> | undefined;
+  private readonly logFile: ReplicaLog;
+  private pidFileWritten: Promise<void> = Promise.resolve();
+  private healthyOnce = false;
+  private cleanupDone: Promise<void> | undefined;
+
+  constructor(private readonly options: ReplicaOptions) {
+    this.id = options.id;
+    this.port = options.port;
+    const substitute = placeholderSubstituter(this.placeholders());
+    this.argv = options.release.manifest.command.map(substitute);
+    this.env = buildEnv(options, substitute);
+    this.exited = new Promise((resolve) => (this.resolveExit = resolve));
+    this.logFile = new ReplicaLog(join(options.workDir, 'logs', `${options.id}.log`), options.logLimitBytes ?? 10 * 1024 * 1024);
+  }
+
+  /** Values of `{port}`, `{dataDir}`, `{bundle}` for this replica. */
+  placeholders(): Record<string, string> {
+    return { port: String(this.options.port), dataDir: this.options.dataDir, bundle: this.storePath };
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get alive(): boolean {
+    return this.child?.pid !== undefined && this.exitInfo === undefined;
+  }
+
+  get exit(): ReplicaExit | undefined {
+    return this.exitInfo;
+  }
+
+  get release(): ResolvedRelease {
+    return this.options.release;
+  }
+
+  get logPath(): string {
+    return this.logFile.path;
+  }
+
+  private get storePath(): string {
+    const path = this.options.release.storePath;
+    if (!path) throw new Error(`release ${this.options.release.name} has no store path; resolve it with the local driver`);
+    return path;
+  }
+
+  /** Spawns the process. Does not wait for health (see waitHealthy). */
+  start(): void {
+    if (this.child || this.stopping) throw new Error(`replica ${this.id} cannot start twice or after stop`);
+    const [command, ...args] = this.argv as [string, ...string[]];
+    this.logFile.note(`start ${JSON.stringify(this.argv)} port=${this.port} cwd=${this.storePath}`);
+    const child = spawn(command, args, { cwd: this.storePath, env: this.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    this.outputClosed = new Promise((resolve) => child.once('close', () => resolve()));
+    child.stdout!.on('data', (chunk: Buffer) => this.logFile.write(chunk, 'stdout'));
+    child.stderr!.on('data', (chunk: Buffer) => this.logFile.write(chunk, 'stderr'));
+    child.on('error', (error) => this.onExit({ code: null, signal: null, description: `could not start ${JSON.stringify(command)}: ${error.message}` }));
+    child.on('exit', (code, signal) =>
+      this.onExit({ code, signal, description: signal ? `was killed by ${signal}` : `exited with code ${code}` }),
+    );
+    if (child.pid !== undefined) this.pidFileWritten = this.recordPid(child.pid);
+  }
+
+  /** Polls the health path until HTTP 200; fails fast when the process exits, and at the manifest's timeoutMs. */
+  async waitHealthy(signal?: AbortSignal): Promise<void> {
+    const { path, timeoutMs, intervalMs } = this.options.release.manifest.health;
+    const deadline = performance.now() + timeoutMs;
+    const aborted = signal ? abortion(signal) : new Promise<never>(() => {});
+    let last = 'no answer yet';
+    while (!signal?.aborted) {
+      if (this.exitInfo) throw await this.bootFailure();
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) break;
+      const probe = await probeHealth(this.port, path, Math.min(remaining, 1000));
+      if (this.exitInfo) throw await this.bootFailure();
+      if (probe.ok) {
+        this.healthyOnce = true;
+        return;
+      }
+      last = probe.detail;
+      await Promise.race([sleep(Math.min(intervalMs, Math.max(0, deadline - performance.now()))), this.exited, aborted]);
+    }
+    if (signal?.aborted) throw new ReplicaBootError(`replica ${this.id}: start aborted`);
+    throw new ReplicaBootError(`health check GET ${path} on replica ${this.id} did not return 200 within ${timeoutMs}ms (last: ${last})`);
+  }
+
+  /** A quick health GET (used by observe and before an instant rollback). */
+  async isHealthy(timeoutMs = 500): Promise<boolean> {
+    if (!this.alive) return false;
+    return (await probeHealth(this.port, this.options.release.manifest.health.path, timeoutMs)).ok;
+  }
+
+  /** SIGTERM to the process group, SIGKILL after the grace; resolves when the group is gone. Idempotent. */
+  stop(graceMs = this.options.stopGraceMs ?? 2000): Promise<void> {
+    this.stopping ??= this.terminate(graceMs);
+    return this.stopping;
+  }
+
+  private async terminate(graceMs: number): Promise<void> {
+    const pgid = this.child?.pid;
+    if (pgid !== undefined) {
+      await terminateGroup(pgid, graceMs);
+      await this.exited;
+      await waitGroupGone(pgid, 2000);
+    }
+    await this.cleanup();
+  }
+
+  private onExit(exit: ReplicaExit): void {
+    if (this.exitInfo) return;
+    this.exitInfo = exit;
+    this.resolveExit(exit);
+    this.logFile.note(`${exit.description}${this.stopping ? ' (stopped by drillbit)' : ''}`);
+    if (this.stopping) return;
+    // Whatever the leader left behind in its group goes with it.
+    if (this.child?.pid !== undefined) signalGroup(this.child.pid, 'SIGKILL');
+    this.options.onUnexpectedExit?.(this);
+    void this.reportUnexpectedExit(exit, this.options.timeline.now());
+  }
+
+  private async reportUnexpectedExit(exit: ReplicaExit, atMs: number): Promise<void> {
+    await this.drainedOutput();
+    const { service, release, timeline } = this.options;
+    timeline.emit('replica-exit', {
+      exitedAtMs: Math.round(atMs * 100) / 100,
+      service,
+      release: release.name,
+      digest: release.digest,
+      replica: this.id,
+      pid: this.child?.pid,
+      code: exit.code,
+      signal: exit.signal,
+      phase: this.healthyOnce ? 'running' : 'boot',
+      message: `replica ${this.id} ${exit.description}${this.logFile.lastStderrLine ? `: ${this.logFile.lastStderrLine}` : ''}`,
+    });
+    await this.cleanup();
+  }
+
+  /** stdout/stderr can still hold the last words of a process that just exited; wait briefly for them. */
+  private async drainedOutput(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.outputClosed, new Promise((resolve) => (timer = setTimeout(resolve, 200)))]);
+    clearTimeout(timer);
+  }
+
+  private async bootFailure(): Promise<ReplicaBootError> {
+    await this.drainedOutput();
+    const exit = this.exitInfo!;
+    const lastLine = this.logFile.lastStderrLine;
+    return new ReplicaBootError(
+      `replica ${this.id} ${exit.description} before becoming healthy${lastLine ? `: ${lastLine}` : ''}`,
+      ADDRESS_IN_USE_RE.test(this.logFile.stderrText),
+    );
+  }
+
+  private cleanup(): Promise<void> {
+    this.cleanupDone ??= (async () => {
+      await this.pidFileWritten;
+      await removePidFile(this.options.workDir, this.id);
+      await this.logFile.close();
+    })();
+    return this.cleanupDone;
+  }
+
+  private async recordPid(pid: number): Promise<void> {
+    const { workDir, runId, service, release, port } = this.options;
+    try {
+      await writePidFile(workDir, { pid, pgid: pid, runId, service, replica: this.id, digest: release.digest, command: this.argv, cwd: this.storePath, port });
+    } catch (error) {
+      this.options.log.warn(`local: pid file of ${this.id} not written: ${String(error)}`);
+    }
+  }
+}
+
+/** Replaces `{port}`, `{dataDir}` and `{bundle}` in a command argument or env value. */
+export function fillPlaceholders(text: string, values: Readonly<Record<string, string>>): string {
+  return text.replace(/\{(port|dataDir|bundle)\}/g, (_, key: string) => values[key]!);
+}
+
+/** Resolves when the signal aborts (used to cut a wait short; never rejects). */
+function abortion(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+}
+
+function placeholderSubstituter(values: Record<string, string>): (text: string) => string {
+  return (text) => fillPlaceholders(text, values);
+}
+
+function buildEnv(options: ReplicaOptions, substitute: (text: string) => string): Record<string, string> {
+  const env: Record<string, string> = { ...options.baseEnv };
+  for (const [key, value] of Object.entries(options.release.manifest.env)) env[key] = substitute(value);
+  env.DRILLBIT_RELEASE = options.release.digest;
+  env.DRILLBIT_RUN_ID = options.runId;
+  env.DRILLBIT_SERVICE = options.service;
+  env.DRILLBIT_REPLICA = options.id;
+  return env;
+}
