@@ -32,6 +32,10 @@ export interface DataResult {
   unexpected: number;
   /** Indeterminate but present. */
   recovered: number;
+  /** Present but never attempted: the first 100 of them (list read-back only). */
+  unexpectedIds?: string[];
+  /** Failed (definitely not applied) but present: the service said no and did it anyway (list read-back only). */
+  failedPresent?: number;
   /** Whether the read-back happened; false means the data check is unknown. */
   readBack: boolean;
   readBackError?: string;
