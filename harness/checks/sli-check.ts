@@ -10,6 +10,7 @@ export interface SliSummary {
   p50Ms?: number;
   p95Ms?: number;
   p99Ms?: number;
+  maxMs?: number;
 }
 
 /** SLIs against the SLO: availability, and p95/p99 where the SLO sets them. Zero requests is unknown. */

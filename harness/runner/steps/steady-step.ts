@@ -15,5 +15,5 @@ export async function runSteadyStep(step: SteadyStep, drill: Drill, index: numbe
   await sleep(windowMs, signal);
   await drill.settleInFlight();
   const summary = slisSentBetween(drill.samples, fromMs, fromMs + windowMs);
-  drill.addCheck(sliCheck(`steady state #${index + 1} (${formatMs(windowMs)})`, summary, scenario.slo));
+  drill.addCheck(sliCheck(`steady state for ${formatMs(windowMs)} (step ${index + 1})`, summary, scenario.slo));
 }

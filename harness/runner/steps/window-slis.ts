@@ -17,5 +17,6 @@ export function slisSentBetween(samples: readonly Sample[], fromMs: number, toMs
     p50Ms: summary.p50Ms,
     p95Ms: summary.p95Ms,
     p99Ms: summary.p99Ms,
+    maxMs: summary.maxMs,
   };
 }

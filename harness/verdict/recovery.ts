@@ -1,0 +1,56 @@
+import type { TimelineEvent } from '../runner/timeline.ts';
+import type { Sample } from '../traffic/sample.ts';
+import type { Recovery } from './results.ts';
+
+/** The event that starts a recovery: a guard trip, a rejected rollout, or a planned rollback. */
+export function findDetection(events: readonly TimelineEvent[], beforeMs = Infinity): TimelineEvent | undefined {
+  return events.find((e) => e.tMs <= beforeMs && (e.type === 'guard' || e.type === 'deploy-rejected' || (e.type === 'rollback-start' && e.planned === true)));
+}
+
+/**
+ * ttd and ttr from the timeline (DESIGN.md §2). ttd runs from the first bad observation
+ * (a failed or too-slow request after the candidate took traffic, or the start of a rollout
+ * that was rejected) to detection; ttr from detection to the `restored` instant.
+ */
+export function computeRecovery(events: readonly TimelineEvent[], samples: readonly Sample[], rtoMs: number, latencyLimitMs?: number): Recovery {
+  const detection = findDetection(events);
+  if (!detection) return { ttdMs: null, ttrMs: null, rtoMs, withinSlo: null };
+  const kind = detection.type === 'guard' ? 'guard' : detection.type === 'deploy-rejected' ? 'deploy-rejected' : 'planned-rollback';
+  const firstBadMs = firstBadObservation(events, samples, detection, latencyLimitMs);
+  const restored = events.find((e) => e.type === 'restored' && e.tMs >= detection.tMs);
+  const restoredMs = restored ? Math.max(Number(restored.atMs ?? restored.tMs), detection.tMs) : undefined;
+  const ttrMs = restoredMs === undefined ? null : Math.round(restoredMs - detection.tMs);
+  return {
+    ttdMs: Math.max(0, Math.round(detection.tMs - firstBadMs)),
+    ttrMs,
+    rtoMs,
+    withinSlo: ttrMs === null ? false : ttrMs <= rtoMs,
+    detection: kind,
+    firstBadMs: Math.round(firstBadMs),
+    detectedMs: Math.round(detection.tMs),
+    restoredMs: restoredMs === undefined ? undefined : Math.round(restoredMs),
+  };
+}
+
+function firstBadObservation(events: readonly TimelineEvent[], samples: readonly Sample[], detection: TimelineEvent, latencyLimitMs?: number): number {
+  if (detection.type === 'rollback-start') return detection.tMs;
+  const before = events.filter((e) => e.service === detection.service && e.tMs <= detection.tMs);
+  if (detection.type === 'deploy-rejected') return [...before].reverse().find((e) => e.type === 'deploy-start')?.tMs ?? detection.tMs;
+  const switchMs = [...before].reverse().find((e) => e.type === 'deploy')?.tMs ?? detection.tMs;
+  const bad = samples.find((s) => s.doneMs >= switchMs && s.doneMs <= detection.tMs && (!s.ok || (latencyLimitMs !== undefined && s.latencyMs > latencyLimitMs)));
+  return bad?.doneMs ?? switchMs;
+}
+
+/**
+ * The earliest instant in [fromMs, untilMs] from which every request sent was answered
+ * well by the expected release: traffic's own evidence that the LKG was back. It is the
+ * send time of the first good request after the last bad one, so it never claims a
+ * recovery earlier than a request proved it.
+ */
+export function trafficRestoredSince(samples: readonly Sample[], digest: string, fromMs: number, untilMs: number): number {
+  const inRange = samples.filter((s) => s.sentMs >= fromMs && s.sentMs <= untilMs);
+  const isGood = (s: Sample) => s.ok && (s.release === undefined || s.release === digest);
+  const lastBadMs = inRange.reduce((latest, s) => (isGood(s) ? latest : Math.max(latest, s.sentMs)), -Infinity);
+  const firstGoodAfter = inRange.reduce((earliest, s) => (isGood(s) && s.sentMs > lastBadMs ? Math.min(earliest, s.sentMs) : earliest), Infinity);
+  return Number.isFinite(firstGoodAfter) ? Math.max(fromMs, firstGoodAfter) : untilMs;
+}

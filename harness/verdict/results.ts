@@ -1,0 +1,97 @@
+import type { CheckResult } from '../checks/check-result.ts';
+import type { LkgComparison } from '../checks/lkg-equality-check.ts';
+import type { TimelineEvent } from '../runner/timeline.ts';
+import type { DataResult } from '../traffic/sample.ts';
+
+export type ScenarioStatus = 'passed' | 'failed' | 'errored' | 'aborted';
+
+/** DESIGN.md §3 "Result JSON": these field names are a contract; add, never rename. */
+export interface Recovery {
+  /** First bad observation → detection (guard trip, rejected rollout). Null when nothing was detected. */
+  ttdMs: number | null;
+  /** Detection (or planned rollback start) → restored. Null when the drill never got there. */
+  ttrMs: number | null;
+  /** The SLO's recovery time objective. */
+  rtoMs: number;
+  withinSlo: boolean | null;
+  detection?: 'guard' | 'deploy-rejected' | 'planned-rollback';
+  firstBadMs?: number;
+  detectedMs?: number;
+  restoredMs?: number;
+}
+
+export interface Slis {
+  availability: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  maxMs: number | null;
+  requests: number;
+  errors: number;
+  dropped: number;
+}
+
+export interface SeriesPoint {
+  tMs: number;
+  requests: number;
+  errors: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+}
+
+export interface ScenarioResult {
+  name: string;
+  file: string;
+  attempt: number;
+  seed: number;
+  status: ScenarioStatus;
+  /** Why the scenario did not pass, one line per reason, failing checks first. */
+  reasons: string[];
+  startedAt: string;
+  durationMs: number;
+  recovery: Recovery;
+  lkg: Record<string, LkgComparison>;
+  slis: Slis;
+  data: Omit<DataResult, 'readBack' | 'readBackError' | 'attempted' | 'failed'> & Partial<DataResult>;
+  checks: CheckResult[];
+  timeline: TimelineEvent[];
+  /** Per-second traffic, for charts. */
+  series: SeriesPoint[];
+  error?: { message: string; hint?: string };
+  teardownFailures: { name: string; error: string }[];
+  workDir: string;
+}
+
+export interface RunSummary {
+  total: number;
+  passed: number;
+  failed: number;
+  errored: number;
+  aborted: number;
+  passRate: number;
+}
+
+export interface RunResults {
+  runId: string;
+  startedAt: string;
+  finishedAt?: string;
+  driver: string;
+  seed: number;
+  drillbitVersion: string;
+  /** True when the run was interrupted (Ctrl-C, SIGTERM) before every scenario finished. */
+  aborted: boolean;
+  summary: RunSummary;
+  scenarios: ScenarioResult[];
+}
+
+export function summarizeRun(scenarios: ScenarioResult[]): RunSummary {
+  const count = (status: ScenarioStatus) => scenarios.filter((s) => s.status === status).length;
+  const total = scenarios.length;
+  const passed = count('passed');
+  return { total, passed, failed: count('failed'), errored: count('errored'), aborted: count('aborted'), passRate: total ? round3(passed / total) : 0 };
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { runDrillFiles } from '../test/drill-harness.ts';
+import { resultsContract } from '../test/results-contract.ts';
+
+/** The example scenarios are real drills: every one must pass on the local driver. */
+describe('example scenarios on the local driver', () => {
+  it('all pass, with results that match the contract', async () => {
+    const results = await runDrillFiles(['scenarios'], { parallel: 2 });
+    expect(resultsContract.safeParse(JSON.parse(JSON.stringify(results))).error).toBeUndefined();
+    const failures = results.scenarios.filter((s) => s.status !== 'passed').map((s) => `${s.name}: ${s.status}: ${s.reasons.join('; ')}`);
+    expect(failures).toEqual([]);
+    expect(results.scenarios.length).toBeGreaterThanOrEqual(5);
+    for (const scenario of results.scenarios) {
+      expect(Object.values(scenario.lkg).every((l) => l.match && l.expected === l.observed)).toBe(true);
+      expect(scenario.recovery.withinSlo).toBe(true);
+      expect(scenario.data.lost).toBe(0);
+      expect(scenario.data.acked).toBeGreaterThan(0);
+    }
+  });
+});

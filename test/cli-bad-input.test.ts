@@ -1,0 +1,90 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from './drill-harness.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'drillbit-bad-'));
+const stateDir = join(dir, 'state');
+
+function drillbit(...args: string[]) {
+  const result = spawnSync(process.execPath, [join(projectRoot, 'bin/drillbit.mjs'), ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, DRILLBIT_HOME: stateDir, CI: 'true' },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function scenarioFile(name: string, content: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+const base = `name: broken
+services:
+  shop:
+    releases: { good: ${join(projectRoot, 'fixtures/shop/v1')} }
+traffic: { target: shop, rate: 10 }
+slo: { recoveryTime: 5s }
+`;
+
+const cases: { title: string; file: string; expect: RegExp }[] = [
+  { title: 'unknown service', file: scenarioFile('svc.drill.yaml', `${base}steps:\n  - { kind: deploy, service: cart, release: good }\n`), expect: /svc\.drill\.yaml: steps\[0\]\.service: unknown service "cart"/ },
+  { title: 'unknown release', file: scenarioFile('rel.drill.yaml', `${base}steps:\n  - { kind: deploy, service: shop, release: v9 }\n`), expect: /rel\.drill\.yaml: steps\[0\]\.release: unknown release "v9"/ },
+  { title: 'bad duration', file: scenarioFile('dur.drill.yaml', `${base}steps:\n  - { kind: deploy, service: shop, release: good }\n  - { kind: wait, for: 5 parsecs }\n`), expect: /dur\.drill\.yaml: steps\[1\]\.for: expected a duration like "5s"/ },
+  { title: 'wrong types', file: scenarioFile('types.drill.json', JSON.stringify({ name: 1, services: [], slo: {}, steps: {} })), expect: /types\.drill\.json: name: .*\n.*types\.drill\.json: services: /s },
+  {
+    title: 'missing bundle',
+    file: scenarioFile('bundle.drill.yaml', base.replace(join(projectRoot, 'fixtures/shop/v1'), '/nonexistent/bundle') + 'steps:\n  - { kind: deploy, service: shop, release: good }\n'),
+    expect: /bundle\.drill\.yaml: services\.shop\.releases\.good: .*nonexistent/,
+  },
+  { title: 'YAML syntax error', file: scenarioFile('syntax.drill.yaml', 'name: [unclosed\n'), expect: /syntax\.drill\.yaml: could not load: / },
+  { title: 'TypeScript that throws', file: scenarioFile('throws.drill.ts', 'throw new Error("scenario exploded");\n'), expect: /throws\.drill\.ts: could not load: scenario exploded/ },
+];
+
+describe('bad input exits 2 with the file and field named, never a stack trace, nothing started', () => {
+  for (const c of cases) {
+    it(c.title, () => {
+      for (const command of ['run', 'validate']) {
+        const { code, stderr } = drillbit(command, c.file);
+        expect(code, stderr).toBe(2);
+        expect(stderr).toMatch(c.expect);
+        expect(stderr).toMatch(/hint: /);
+        expect(stderr).not.toMatch(/^\s+at /m);
+      }
+      expect(existsSync(join(stateDir, 'runs'))).toBe(false);
+    });
+  }
+
+  it('bad flags name the flag', () => {
+    const good = join(projectRoot, 'scenarios');
+    for (const [args, pattern] of [
+      [['--repeat', '0'], /--repeat expects a whole number/],
+      [['--seed', 'abc'], /--seed expects a whole number/],
+      [['--shard', '3/2'], /--shard expects i\/n/],
+      [['--reporter', 'list,xml'], /--reporter: unknown reporter "xml"/],
+      [['--driver', 'k8s'], /--driver.*k8s/],
+      [['--grep', 'no scenario has this name'], /--grep .*no scenario name matches/],
+      [['--min-pass-rate', '2'], /--min-pass-rate expects a ratio/],
+    ] as const) {
+      const { code, stderr } = drillbit('run', good, ...args);
+      expect(code, `${args.join(' ')}: ${stderr}`).toBe(2);
+      expect(stderr).toMatch(pattern);
+    }
+    expect(drillbit('run', join(dir, 'missing.drill.ts')).stderr).toMatch(/missing\.drill\.ts: no such file or folder/);
+    expect(existsSync(join(stateDir, 'runs'))).toBe(false);
+  });
+
+  it('--dry-run prints the plan and starts nothing', () => {
+    const { code, stdout } = drillbit('run', 'scenarios/bad-release-rolled-back.drill.ts', '--dry-run', '--seed', '7');
+    expect(code).toBe(0);
+    expect(stdout).toContain('seed 7');
+    expect(stdout).toMatch(/1\. deploy shop@good/);
+    expect(stdout).toContain('nothing was started');
+    expect(existsSync(join(stateDir, 'runs'))).toBe(false);
+  });
+});
