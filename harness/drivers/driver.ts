@@ -49,6 +49,8 @@ export interface ObservedReplica {
   /** Whether the stable address routes traffic to this replica. */
   serving: boolean;
   pid?: number;
+  /** Where this one replica answers directly (for per-replica scrapes such as `/metrics`). */
+  address?: URL;
 }
 
 export interface ObservedService {

@@ -4,6 +4,7 @@ import type { LoadedScenario } from '../scenario/scenario-loader.ts';
 import { DrillbitError, errorMessage } from '../errors.ts';
 import { SeededRandom } from '../util/seeded-random.ts';
 import { Guard, type GuardTrip } from '../guard/guard.ts';
+import { MetricsAnalysis } from '../guard/metrics-analysis.ts';
 import { failed } from '../checks/check-result.ts';
 import type { ScenarioResult } from '../verdict/results.ts';
 import { buildScenarioResult } from '../verdict/scenario-result-builder.ts';
@@ -106,10 +107,16 @@ function startGuard(drill: Drill, stopCondition: AbortController): void {
       drill.addCheck(failed(`guard rollback of ${trip.service}`, errorMessage(error)));
     }
   };
-  const guard = new Guard({ spec, timeline: ctx.timeline, samples: drill.samples, log: ctx.log, onTrip });
+  const extraAnalyses = spec.metrics ? [new MetricsAnalysis(spec.metrics, (service) => servingReplicaAddresses(drill, service))] : [];
+  const guard = new Guard({ spec, timeline: ctx.timeline, samples: drill.samples, log: ctx.log, onTrip, extraAnalyses });
   drill.guard = guard;
   ctx.teardown.defer('stop guard', () => guard.stop());
   guard.start();
+}
+
+async function servingReplicaAddresses(drill: Drill, service: string): Promise<{ id: string; url: URL }[]> {
+  const observed = (await drill.environment().observe())[service];
+  return (observed?.replicas ?? []).filter((r) => r.serving && r.address).map((r) => ({ id: r.id, url: r.address! }));
 }
 
 function presetDeclaredLkgs(drill: Drill): void {

@@ -17,7 +17,7 @@ export function describePlan(loaded: LoadedScenario): string[] {
   lines.push(`  SLO: recovery ≤ ${slo.recoveryTime}, availability ≥ ${slo.availability}${slo.p95 ? `, p95 ≤ ${slo.p95}` : ''}${slo.p99 ? `, p99 ≤ ${slo.p99}` : ''}, data loss ≤ ${slo.dataLoss}, stable for ${slo.stabilization}`);
   const g = scenario.guard;
   if (g) {
-    const analyses = [g.errorRate && `error rate > ${g.errorRate.above} over ${g.errorRate.for}`, g.latency && `p${g.latency.percentile} > ${g.latency.above} over ${g.latency.for}`].filter(Boolean);
+    const analyses = [g.errorRate && `error rate > ${g.errorRate.above} over ${g.errorRate.for}`, g.latency && `p${g.latency.percentile} > ${g.latency.above} over ${g.latency.for}`, g.metrics && `${g.metrics.errors} / ${g.metrics.total} > ${g.metrics.above} over ${g.metrics.for}`].filter(Boolean);
     lines.push(`  guard: ${analyses.join(' or ')} every ${g.interval} → ${g.then}`);
   }
   scenario.steps.forEach((step, i) => lines.push(`  ${String(i + 1).padStart(2)}. ${describeStep(step)}`));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { tryParseDuration } from '../util/duration.ts';
+import { SeriesSelector } from '../guard/series-selector.ts';
 
 const MAX_DURATION_MS = 24 * 3_600_000;
 
@@ -8,6 +9,15 @@ export const durationSchema = z.union([z.string(), z.number()]).superRefine((val
   const ms = tryParseDuration(value);
   if (ms === undefined) ctx.addIssue({ code: 'custom', message: `expected a duration like "5s" or "250ms", got ${JSON.stringify(value)}` });
   else if (ms > MAX_DURATION_MS) ctx.addIssue({ code: 'custom', message: `duration ${JSON.stringify(value)} is longer than 24h` });
+});
+
+/** A PromQL series selector such as `shop_http_requests_total{code=~"5.."}`. */
+const seriesSelectorSchema = z.string().min(1).max(1000).superRefine((value, ctx) => {
+  try {
+    SeriesSelector.parse(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+  }
 });
 
 const nameSchema = z.string().min(1).max(100).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'use letters, digits, ".", "_" or "-"');
@@ -97,7 +107,7 @@ export const guardSchema = z
       .optional(),
     /** A counter ratio read from the service's own Prometheus `/metrics`. */
     metrics: z
-      .strictObject({ path: pathSchema.default('/metrics'), errors: z.string().min(1), total: z.string().min(1), above: ratio, for: durationSchema.default('2s') })
+      .strictObject({ path: pathSchema.default('/metrics'), errors: seriesSelectorSchema, total: seriesSelectorSchema, above: ratio, for: durationSchema.default('2s') })
       .optional(),
     /** How often the analysis runs. Default 250ms. */
     interval: durationSchema.default('250ms'),

@@ -20,7 +20,7 @@ export async function observeReplica(replica: ReplicaProcess, serving: boolean, 
     useProc ? measuredConfigDigest(replica, pid) : replica.release.configDigest,
   ]);
   if (!replica.alive) return { id: replica.id, pid, healthy: false, serving: false };
-  return { id: replica.id, pid, healthy, serving, digest, configDigest: config };
+  return { id: replica.id, pid, healthy, serving, digest, configDigest: config, address: new URL(`http://127.0.0.1:${replica.port}`) };
 }
 
 /**
