@@ -5,8 +5,9 @@ export default defineConfig({
     include: ['harness/**/*.test.ts', 'fixtures/**/*.test.ts', 'scenarios/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // Drills start real processes; two cores are shared, so keep file-level parallelism modest.
-    maxWorkers: 2,
+    // Drills run real processes under real load and judge latency; two test files drilling
+    // at once on two shared cores would measure each other. One file at a time.
+    maxWorkers: 1,
     reporters: ['default', ['json', { outputFile: 'reports/vitest/results.json' }]],
   },
 });

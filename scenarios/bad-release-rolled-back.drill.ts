@@ -11,7 +11,7 @@ export default defineScenario({
     shop: { releases: { good: 'fixtures/shop/v1', bad: 'fixtures/shop/v2-errors' }, replicas: 2 },
   },
   traffic: { target: 'shop', rate: 100, reads: ['/products'], writes: '/orders' },
-  slo: { recoveryTime: '15s', availability: 0.95, p95: '250ms', dataLoss: 0 },
+  slo: { recoveryTime: '15s', availability: 0.9, p95: '250ms', dataLoss: 0 },
   guard: { errorRate: { above: 0.05, for: '2s' }, then: 'rollback' },
   steps: [
     deploy('shop', 'good'),

@@ -10,7 +10,7 @@ export default defineScenario({
     shop: { releases: { good: 'fixtures/shop/v1', bad: 'fixtures/shop/v2-errors' }, replicas: 2 },
   },
   traffic: { target: 'shop', rate: 100, reads: ['/products'], writes: '/orders' },
-  slo: { recoveryTime: '10s', availability: 0.9, dataLoss: 0 },
+  slo: { recoveryTime: '10s', availability: 0.8, dataLoss: 0 },
   guard: {
     metrics: {
       errors: 'shop_http_requests_total{code=~"5.."}',
@@ -20,5 +20,5 @@ export default defineScenario({
     },
     then: 'rollback',
   },
-  steps: [deploy('shop', 'good'), steady('1s'), deploy('shop', 'bad'), expectRollback({ within: '5s' }), verifyRestored({ for: '1s' })],
+  steps: [deploy('shop', 'good'), steady('2s'), deploy('shop', 'bad'), expectRollback({ within: '5s' }), verifyRestored({ for: '2s' })],
 });

@@ -1,14 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { DrillbitError, ExitCode, errorMessage } from '../errors.ts';
-import { reporterNames } from '../report/reporter-registry.ts';
-import { driverNames } from '../drivers/registry.ts';
 import type { CliEnvironment } from './cli-environment.ts';
 import { listValue, positiveInt, ratioValue, regexValue, seedValue, shardValue } from './options.ts';
-import { runCommand, type RunFlags } from './run-command.ts';
-import { listCommand, validateCommand } from './validate-command.ts';
-import { initCommand } from './init-command.ts';
+import type { RunFlags } from './run-command.ts';
 import { installSignalHandlers } from './signals.ts';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -38,6 +34,7 @@ export async function main(argv: string[], overrides: Partial<CliEnvironment> = 
   }
 }
 
+// Command modules load when their command runs, so `--help` and `--version` stay fast.
 function buildProgram(cli: CliEnvironment, setExit: (code: number) => void): Command {
   const program = new Command('drillbit')
     .description('Chaos and rollback verification: failure scenarios as code, verified rollbacks.')
@@ -50,8 +47,8 @@ function buildProgram(cli: CliEnvironment, setExit: (code: number) => void): Com
     .command('run')
     .description('run scenarios (files or folders; default scenarios/)')
     .argument('[paths...]', 'scenario files or folders')
-    .addOption(new Option('--driver <name>', 'where the environment runs').choices(driverNames()).default('local'))
-    .option('--reporter <list>', `comma list of ${reporterNames.join(', ')}`, listValue, ['list', 'json'])
+    .option('--driver <name>', 'where the environment runs: local', 'local')
+    .option('--reporter <list>', 'comma list of reporters: list, json', listValue, ['list', 'json'])
     .option('--output <dir>', 'output directory (default reports/<runId>/)')
     .option('--repeat <n>', 'run each scenario n times', positiveInt('--repeat', 1000), 1)
     .option('--parallel <n>', 'run n attempts at once', positiveInt('--parallel', 64), 1)
@@ -61,26 +58,26 @@ function buildProgram(cli: CliEnvironment, setExit: (code: number) => void): Com
     .option('--min-pass-rate <ratio>', 'exit 0 when at least this share of attempts passed', ratioValue('--min-pass-rate'))
     .option('--dry-run', 'print the plan, start nothing')
     .option('--verbose', 'print diagnostics')
-    .action(async (paths: string[], flags: RunFlags) => setExit(await runCommand(paths, flags, cli)));
+    .action(async (paths: string[], flags: RunFlags) => setExit(await (await import('./run-command.ts')).runCommand(paths, flags, cli)));
 
   program
     .command('validate')
     .description('check scenarios and their releases without running them')
     .argument('[paths...]', 'scenario files or folders')
     .option('--plan', 'also print each plan')
-    .action(async (paths: string[], flags: { plan?: boolean }) => setExit(await validateCommand(paths, flags, cli)));
+    .action(async (paths: string[], flags: { plan?: boolean }) => setExit(await (await import('./validate-command.ts')).validateCommand(paths, flags, cli)));
 
   program
     .command('list')
     .description('list scenarios')
     .argument('[paths...]', 'scenario files or folders')
-    .action(async (paths: string[]) => setExit(await listCommand(paths, cli)));
+    .action(async (paths: string[]) => setExit(await (await import('./validate-command.ts')).listCommand(paths, cli)));
 
   program
     .command('init')
     .description('write a scenario to start from')
     .argument('[file]', 'the new scenario file', 'scenarios/my-rollback.drill.ts')
-    .action(async (file: string) => setExit(await initCommand(file, cli)));
+    .action(async (file: string) => setExit(await (await import('./init-command.ts')).initCommand(file, cli)));
 
   return program;
 }

@@ -10,7 +10,7 @@ export const drivers: Readonly<Record<string, () => Driver>> = {
 export function getDriver(name: string): Driver {
   const known = Object.keys(drivers);
   if (!Object.hasOwn(drivers, name)) {
-    throw new DrillbitError('bad-input', `unknown driver "${name}"; known drivers: ${known.join(', ')}`, { hint: `pass --driver ${known.join('|')}` });
+    throw new DrillbitError('bad-input', `--driver: unknown driver "${name}"; known drivers: ${known.join(', ')}`, { hint: `pass --driver ${known.join('|')}` });
   }
   return drivers[name]!();
 }

@@ -24,10 +24,13 @@ export function startTrafficIfTarget(drill: Drill, service: string): void {
   timeline.emit('traffic-start', { service, rate: spec.rate });
 }
 
+/** Stops the traffic (idempotent: the final checks stop it, and so does the runner whatever happened). */
 export async function stopTraffic(drill: Drill): Promise<void> {
-  if (!drill.traffic) return;
-  await drill.traffic.stop();
-  const { sent, dropped } = drill.traffic.counters;
+  const engine = drill.traffic;
+  if (!engine || drill.ctx.timeline.find('traffic-stop')) return;
+  await engine.stop();
+  if (drill.ctx.timeline.find('traffic-stop')) return;
+  const { sent, dropped } = engine.counters;
   drill.ctx.timeline.emit('traffic-stop', { sent, dropped });
 }
 

@@ -3,10 +3,62 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as tick } from 'node:timers/promises';
 import { Agent, request } from 'undici';
+import type { ResolvedRelease } from '../driver.ts';
 import { removeReadOnlyTree } from '../../release/release-store.ts';
 import { LocalDriver } from './local-driver.ts';
 import type { LocalEnvironment } from './local-environment.ts';
 import { testContext, writeTestBundle } from './test-support.ts';
+
+const SWITCH_DEADLINE_MS = 5000;
+
+export interface RollbackSwitchOptions {
+  rounds: number;
+  /** Keep-alive clients looping through the stable address. */
+  clients: number;
+  /** Bundle directories of the LKG and the candidate. Default: two generated test bundles. */
+  bundles?: { lkg: string; candidate: string };
+  /** Path the clients request. Default "/". */
+  path?: string;
+  /** Stops between rounds. */
+  signal?: AbortSignal;
+}
+
+export interface RollbackSwitchTimes {
+  /** `rollback()` call: warm health re-check + switch. */
+  callMs: number[];
+  /** Decision (rollback() called) → first response served by the LKG. */
+  firstLkgMs: number[];
+}
+
+/**
+ * Deploys the LKG then, each round, the candidate, and measures a rollback to the warm
+ * LKG under load (2 replicas, blue/green).
+ */
+export async function benchRollbackSwitch(options: RollbackSwitchOptions): Promise<RollbackSwitchTimes> {
+  const root = await mkdtemp(join(tmpdir(), 'drillbit-bench-'));
+  const ctx = testContext(join(root, 'work'), 'bench');
+  const agent = new Agent({ connections: options.clients });
+  try {
+    const driver = new LocalDriver();
+    const bundle = async (which: 'lkg' | 'candidate', name: string) => options.bundles?.[which] ?? (await writeTestBundle(join(root, 'bundles'), name));
+    const resolve = async (which: 'lkg' | 'candidate', name: string) => driver.resolveRelease('shop', name, await bundle(which, name), root, { storeDir: join(root, 'store') });
+    const [lkg, candidate] = [await resolve('lkg', 'v1'), await resolve('candidate', 'v2')];
+    const env = await driver.up({ services: { shop: { replicas: 2, strategy: 'blue-green' } } }, ctx);
+    await env.deploy('shop', lkg);
+    const times: RollbackSwitchTimes = { callMs: [], firstLkgMs: [] };
+    for (let round = 0; round < options.rounds && !options.signal?.aborted; round++) {
+      await env.deploy('shop', candidate);
+      const { callMs, firstLkgMs } = await measureRollback(env, agent, options, lkg);
+      times.callMs.push(callMs);
+      times.firstLkgMs.push(firstLkgMs);
+    }
+    return times;
+  } finally {
+    await agent.close();
+    await ctx.teardown.runAll();
+    await removeReadOnlyTree(root);
+  }
+}
 
 /**
  * How fast an instant rollback is: from the decision (rollback() called) to the first
@@ -16,54 +68,41 @@ import { testContext, writeTestBundle } from './test-support.ts';
 export async function main(args: string[]): Promise<number> {
   const rounds = Number(args[0] ?? 20);
   const clients = Number(args[1] ?? 4);
-  const root = await mkdtemp(join(tmpdir(), 'drillbit-bench-'));
-  const ctx = testContext(join(root, 'work'), 'bench');
-  const agent = new Agent({ connections: clients });
-  try {
-    const driver = new LocalDriver();
-    const resolve = async (name: string) => driver.resolveRelease('shop', name, await writeTestBundle(join(root, 'bundles'), name), root, { storeDir: join(root, 'store') });
-    const [lkg, candidate] = [await resolve('v1'), await resolve('v2')];
-    const env = await driver.up({ services: { shop: { replicas: 2, strategy: 'blue-green' } } }, ctx);
-    await env.deploy('shop', lkg);
-    const calls: number[] = [];
-    const switches: number[] = [];
-    for (let round = 0; round < rounds; round++) {
-      await env.deploy('shop', candidate);
-      const { callMs, firstLkgMs } = await measureRollback(env, agent, clients, () => env.rollback('shop', lkg));
-      calls.push(callMs);
-      switches.push(firstLkgMs);
-    }
-    console.log(`rollback() call (warm health re-check + switch): ${summary(calls)}`);
-    console.log(`decision -> first response from the LKG:        ${summary(switches)}`);
-    console.log(`(${rounds} rounds, 2 replicas, ${clients} keep-alive clients)`);
-    return 0;
-  } finally {
-    await agent.close();
-    await ctx.teardown.runAll();
-    await removeReadOnlyTree(root);
-  }
+  const { callMs, firstLkgMs } = await benchRollbackSwitch({ rounds, clients });
+  console.log(`rollback() call (warm health re-check + switch): ${summary(callMs)}`);
+  console.log(`decision -> first response from the LKG:        ${summary(firstLkgMs)}`);
+  console.log(`(${rounds} rounds, 2 replicas, ${clients} keep-alive clients)`);
+  return 0;
 }
 
-async function measureRollback(env: LocalEnvironment, agent: Agent, clients: number, rollback: () => Promise<void>) {
+async function measureRollback(env: LocalEnvironment, agent: Agent, options: RollbackSwitchOptions, lkg: ResolvedRelease) {
+  const url = new URL(options.path ?? '/', env.address('shop'));
+  // Test bundles answer with their name, real ones (the sample shop) with the digest the driver gave them.
+  const servedByLkg = (header: unknown) => header === lkg.digest || header === lkg.name;
   let decision = Infinity;
   let firstLkg: number | undefined;
   let running = true;
-  const loops = Array.from({ length: clients }, async () => {
+  let failure: unknown;
+  const loops = Array.from({ length: options.clients }, async () => {
     while (running) {
-      const res = await request(env.address('shop'), { dispatcher: agent });
+      const res = await request(url, { dispatcher: agent });
       await res.body.text();
       const now = performance.now();
-      if (res.headers['x-drillbit-release'] === 'v1' && now >= decision) firstLkg ??= now;
+      if (servedByLkg(res.headers['x-drillbit-release']) && now >= decision) firstLkg ??= now;
     }
-  });
-  await new Promise((resolve) => setTimeout(resolve, 30));
-  decision = performance.now();
-  await rollback();
-  const callMs = performance.now() - decision;
-  while (firstLkg === undefined) await tick();
-  running = false;
-  await Promise.all(loops);
-  return { callMs, firstLkgMs: firstLkg - decision };
+  }).map((loop) => loop.catch((error: unknown) => void (failure ??= error)));
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    decision = performance.now();
+    await env.rollback('shop', lkg);
+    const callMs = performance.now() - decision;
+    while (firstLkg === undefined && failure === undefined && performance.now() - decision < SWITCH_DEADLINE_MS) await tick();
+    if (firstLkg === undefined) throw new Error(`no response from the LKG within ${SWITCH_DEADLINE_MS} ms of the rollback`, { cause: failure });
+    return { callMs, firstLkgMs: firstLkg - decision };
+  } finally {
+    running = false;
+    await Promise.all(loops);
+  }
 }
 
 function summary(values: number[]): string {
