@@ -208,7 +208,8 @@ export class LocalEnvironment implements StartedEnvironment {
 
   /** Passive health: a replica that dies leaves the pool at once (it stays visible to observe()). */
   private onReplicaExit(state: ServiceState, replica: ReplicaProcess): void {
-    this.ctx.log.warn(`local: replica ${replica.id} of ${state.name} ${replica.exit?.description ?? 'exited'}`);
+    // The timeline's replica-exit event is the record; this line is for --verbose.
+    this.ctx.log.info(`local: replica ${replica.id} of ${state.name} ${replica.exit?.description ?? 'exited'}`);
     if (state.serving?.replicas.includes(replica)) this.route(state);
   }
 
