@@ -2,6 +2,7 @@ import type { Timeline } from '../runner/timeline.ts';
 import type { TeardownStack } from '../runner/teardown-stack.ts';
 import type { Logger } from '../runner/logger.ts';
 import type { ReleaseManifest } from '../release/release-manifest.ts';
+import type { ProcessFaultSurface } from './fault-surface.ts';
 
 export type Digest = `sha256:${string}`;
 
@@ -79,4 +80,6 @@ export interface StartedEnvironment {
   address(service: string): URL;
   /** Stops everything the environment started. Idempotent. */
   down(): Promise<void>;
+  /** Process, resource and HTTP faults, where the driver supports them. */
+  readonly processFaults?: ProcessFaultSurface;
 }

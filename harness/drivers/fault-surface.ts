@@ -1,0 +1,42 @@
+/**
+ * What a driver lets faults touch, as an optional capability of its environment (as
+ * Toxiproxy's optional toxic interfaces): a fault that needs a capability the driver
+ * lacks is refused at plan time with a clear message, never half-injected.
+ */
+export interface ReplicaHandle {
+  id: string;
+  pid: number;
+  /** Process group to signal (the replica and what it spawned). */
+  pgid: number;
+  /** From /proc/<pid>/stat: tells a live replica from a reused pid. */
+  procStartTime?: number;
+  serving: boolean;
+  alive: boolean;
+}
+
+export interface HttpFaultRule {
+  /** Unique per injection, so reverting one fault never removes another. */
+  id: string;
+  /** Share of requests affected, 0..1; drawn per request from `random`. */
+  share: number;
+  /** Answer this status without reaching a replica. */
+  abortStatus?: number;
+  /** Hold the request this long before forwarding it. */
+  delayMs?: number;
+  random: () => number;
+}
+
+export interface ProcessFaultSurface {
+  /** Live view of the replicas of the serving and warm generations of a service. */
+  replicas(service: string): ReplicaHandle[];
+  /** Starts a replacement for a replica of the serving generation that died or was killed (same release, same slot). Idempotent. */
+  replaceReplica(service: string, replicaId: string): Promise<void>;
+  /** Stops every replica of a service: a dependency outage. Its address answers 503 meanwhile. */
+  stopService(service: string): Promise<void>;
+  /** Brings a stopped service back on the release it served before. Idempotent. */
+  startService(service: string): Promise<void>;
+  /** The service's persistent data directory. */
+  dataDir(service: string): string;
+  /** Adds an HTTP fault at the service's stable address; the returned function removes it (idempotent). */
+  addHttpFault(service: string, rule: HttpFaultRule): () => void;
+}

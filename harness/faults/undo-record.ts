@@ -1,0 +1,15 @@
+/**
+ * What undoes a fault, as data: written to the fault journal *before* the fault is
+ * injected, so that `drillbit clean` can replay it after the run was SIGKILLed. Every
+ * undo is safe to repeat, and touches a process only when its start time still matches
+ * (a reused pid is someone else's).
+ */
+export type UndoRecord =
+  /** Send a signal to one process (SIGCONT after a pause). */
+  | { kind: 'signal'; pid: number; procStartTime?: number; signal: NodeJS.Signals }
+  /** Kill the process (group) whose pid file this is, then remove the file. */
+  | { kind: 'kill-pid-file'; path: string }
+  /** Remove a file or directory the fault created (disk fill). */
+  | { kind: 'remove-path'; path: string }
+  /** In-process state that dies with the run (a toxic on the run's own proxy); undone by the live run only. */
+  | { kind: 'in-process'; description: string };
