@@ -6,7 +6,7 @@ import type { DriverContext, EnvironmentSpec, ObservedService, ResolvedRelease, 
 import { FrontProxy } from './front-proxy.ts';
 import { Generation } from './generation.ts';
 import type { PortAllocator } from './port-allocator.ts';
-import { procAvailable } from './proc-inspector.ts';
+import { procAvailable } from '../../process/proc-inspector.ts';
 import { observeReplica } from './replica-observer.ts';
 import { ReplicaBootError, ReplicaProcess } from './replica-process.ts';
 

@@ -1,6 +1,6 @@
 import { configDigest } from '../../release/bundle-digest.ts';
 import type { Digest, ObservedReplica } from '../driver.ts';
-import { processEnviron, runningDigest } from './proc-inspector.ts';
+import { processEnviron, runningDigest } from '../../process/proc-inspector.ts';
 import { fillPlaceholders, type ReplicaProcess } from './replica-process.ts';
 
 const HEALTH_TIMEOUT_MS = 1000;

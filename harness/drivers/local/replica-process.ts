@@ -5,8 +5,8 @@ import type { ResolvedRelease } from '../driver.ts';
 import type { Logger } from '../../runner/logger.ts';
 import type { Timeline } from '../../runner/timeline.ts';
 import { probeHealth } from './health-probe.ts';
-import { removePidFile, writePidFile } from './pid-file.ts';
-import { signalGroup, terminateGroup, waitGroupGone } from './process-group.ts';
+import { removePidFile, writePidFile } from '../../process/pid-file.ts';
+import { signalGroup, terminateGroup, waitGroupGone } from '../../process/process-group.ts';
 import { ReplicaLog } from './replica-log.ts';
 
 export interface ReplicaOptions {

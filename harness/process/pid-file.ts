@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../util/atomic-write.ts';
+import { writeFileAtomic } from '../util/atomic-write.ts';
 import { processStartTime } from './proc-inspector.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { Digest } from '../driver.ts';
+import type { Digest } from '../drivers/driver.ts';
 
 const STORE_DIR_RE = /^sha256-([0-9a-f]{64})$/;
 
