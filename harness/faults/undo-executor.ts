@@ -12,7 +12,7 @@ import type { UndoRecord } from './undo-record.ts';
 export async function executeUndo(undo: UndoRecord): Promise<void> {
   switch (undo.kind) {
     case 'signal':
-      if (await isSameProcess(undo.pid, undo.procStartTime)) signal(undo.pid, undo.signal);
+      if (await isSameProcess(undo.pid, undo.procStartTime)) signal(undo.pgid === undefined ? undo.pid : -undo.pgid, undo.signal);
       return;
     case 'kill-pid-file':
       await killPidFile(undo.path);

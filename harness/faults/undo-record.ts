@@ -5,8 +5,8 @@
  * (a reused pid is someone else's).
  */
 export type UndoRecord =
-  /** Send a signal to one process (SIGCONT after a pause). */
-  | { kind: 'signal'; pid: number; procStartTime?: number; signal: NodeJS.Signals }
+  /** Send a signal to a process, or to its whole group when `pgid` is set (SIGCONT after a pause). */
+  | { kind: 'signal'; pid: number; pgid?: number; procStartTime?: number; signal: NodeJS.Signals }
   /** Kill the process (group) whose pid file this is, then remove the file. */
   | { kind: 'kill-pid-file'; path: string }
   /** Remove a file or directory the fault created (disk fill). */
