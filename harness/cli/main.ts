@@ -79,6 +79,12 @@ function buildProgram(cli: CliEnvironment, setExit: (code: number) => void): Com
     .argument('[file]', 'the new scenario file', 'scenarios/my-rollback.drill.ts')
     .action(async (file: string) => setExit(await (await import('./init-command.ts')).initCommand(file, cli)));
 
+  program
+    .command('clean')
+    .description('reap what killed runs left: processes, pid files, fault undos (live runs are left alone)')
+    .option('--dry-run', 'say what would be reaped, touch nothing')
+    .action(async (flags: { dryRun?: boolean }) => setExit(await (await import('../clean/clean-command.ts')).cleanCommand(flags, cli)));
+
   return program;
 }
 

@@ -2,7 +2,7 @@ import type { Timeline } from '../runner/timeline.ts';
 import type { TeardownStack } from '../runner/teardown-stack.ts';
 import type { Logger } from '../runner/logger.ts';
 import type { ReleaseManifest } from '../release/release-manifest.ts';
-import type { ProcessFaultSurface } from './fault-surface.ts';
+import type { NetworkFaultSurface, ProcessFaultSurface } from './fault-surface.ts';
 
 export type Digest = `sha256:${string}`;
 
@@ -82,4 +82,6 @@ export interface StartedEnvironment {
   down(): Promise<void>;
   /** Process, resource and HTTP faults, where the driver supports them. */
   readonly processFaults?: ProcessFaultSurface;
+  /** Network faults on the run's fault proxies, where the driver routes links through them. */
+  readonly networkFaults?: NetworkFaultSurface;
 }

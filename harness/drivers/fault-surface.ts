@@ -40,3 +40,25 @@ export interface ProcessFaultSurface {
   /** Adds an HTTP fault at the service's stable address; the returned function removes it (idempotent). */
   addHttpFault(service: string, rule: HttpFaultRule): () => void;
 }
+
+/** A toxic as Toxiproxy describes it. */
+export interface ToxicSpec {
+  name: string;
+  type: string;
+  stream: 'upstream' | 'downstream';
+  toxicity: number;
+  attributes: Record<string, number>;
+}
+
+/** The run's own fault proxy on one link (`from -> to`), as the network faults drive it. */
+export interface LinkProxy {
+  addToxic(toxic: ToxicSpec): void;
+  removeToxic(name: string): void;
+  setEnabled(enabled: boolean): void;
+}
+
+export interface NetworkFaultSurface {
+  /** Links that reach a service through a fault proxy: each dependent's, and the traffic's (`client`). */
+  inboundLinks(service: string): { from: string; to: string }[];
+  link(from: string, to: string): LinkProxy | undefined;
+}

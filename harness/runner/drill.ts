@@ -12,6 +12,8 @@ import type { Guard } from '../guard/guard.ts';
 import type { TrafficEngine } from '../traffic/traffic-engine.ts';
 import { settleInFlight } from './traffic-phase.ts';
 import { DrillbitError } from '../errors.ts';
+import type { FaultRunner } from '../faults/fault-runner.ts';
+import type { PlannedFault } from '../faults/fault-planner.ts';
 
 /** Everything one scenario attempt knows while it runs; passed down, never global. */
 export interface DrillContext {
@@ -47,6 +49,9 @@ export class Drill {
   finalLkg: Record<string, LkgComparison> = {};
   data: DataResult | undefined;
   recovery: Recovery | undefined;
+  /** Every fault of the drill, planned from the seed before it starts. */
+  faultPlan: PlannedFault[] = [];
+  faults: FaultRunner | undefined;
   private readonly locks = new Map<string, Promise<unknown>>();
 
   constructor(
@@ -54,6 +59,11 @@ export class Drill {
     /** Resolved releases by service, then by the scenario's release name. */
     readonly releases: ReadonlyMap<string, ReadonlyMap<string, ResolvedRelease>>,
   ) {}
+
+  faultRunner(): FaultRunner {
+    if (!this.faults) throw new DrillbitError('internal', 'faults are not set up');
+    return this.faults;
+  }
 
   environment(): StartedEnvironment {
     if (!this.env) throw new DrillbitError('internal', 'the environment is not up');

@@ -1,4 +1,7 @@
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { claimRun, markRunFinished } from '../clean/run-owner.ts';
+import { reapDeadRuns } from '../clean/run-reaper.ts';
 import type { Driver } from '../drivers/driver.ts';
 import type { LoadedScenario } from '../scenario/scenario-loader.ts';
 import type { Reporter } from '../report/reporter.ts';
@@ -38,6 +41,10 @@ interface Job {
  */
 export async function runDrills(options: RunOptions): Promise<RunResults> {
   const releases = await resolveAllReleases(options.scenarios, options.driver, { storeDir: join(options.stateDir, 'store'), cwd: options.cwd });
+  await reapLeftovers(options);
+  const runDir = join(options.stateDir, 'runs', options.runId);
+  await mkdir(runDir, { recursive: true });
+  const owner = await claimRun(runDir, options.runId, options.cwd);
   const jobs: Job[] = options.scenarios.flatMap((loaded, i) => Array.from({ length: options.repeat }, (_, a) => ({ loaded, attempt: a + 1, order: i * options.repeat + a })));
   const results: { order: number; result: ScenarioResult }[] = [];
   const run: RunResults = {
@@ -65,8 +72,15 @@ export async function runDrills(options: RunOptions): Promise<RunResults> {
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallel, jobs.length)) }, worker));
   run.aborted = options.signal.aborted;
   run.finishedAt = new Date().toISOString();
+  await markRunFinished(runDir, owner);
   await options.reporter.onEnd?.(run);
   return run;
+}
+
+/** What earlier runs left when they were killed (SIGKILL, a crash) is reaped before this one starts. */
+async function reapLeftovers(options: RunOptions): Promise<void> {
+  const reaped = (await reapDeadRuns(options.stateDir)).filter((r) => !r.skipped && (r.processesKilled || r.undosReplayed));
+  for (const r of reaped) options.log.warn(`reaped what the killed run ${r.runId} left: ${r.processesKilled} processes, ${r.undosReplayed} fault undos`);
 }
 
 function runJob(job: Job, options: RunOptions, releases: Awaited<ReturnType<typeof resolveAllReleases>> extends Map<unknown, infer V> ? V : never): Promise<ScenarioResult> {

@@ -16,6 +16,11 @@ import { rollbackService } from './rollback-action.ts';
 import { describeStep, runStep } from './steps/step-registry.ts';
 import { stopTraffic } from './traffic-phase.ts';
 import { finishDrill } from './final-checks.ts';
+import { join } from 'node:path';
+import { planFaults } from '../faults/fault-planner.ts';
+import { FaultJournal } from '../faults/fault-journal.ts';
+import { FaultRunner } from '../faults/fault-runner.ts';
+import { faultsCheck } from '../checks/faults-check.ts';
 
 export interface ScenarioRunInput {
   loaded: LoadedScenario;
@@ -54,6 +59,7 @@ export async function runScenario(input: ScenarioRunInput): Promise<ScenarioResu
     workDir: input.workDir,
   };
   const drill = new Drill(ctx, input.releases);
+  drill.faultPlan = planFaults(scenario, ctx.random.derive('faults'));
   presetDeclaredLkgs(drill);
   timeline.emit('run-start', { message: scenario.name, attempt: input.attempt, seed: input.seed });
 
@@ -74,6 +80,7 @@ export async function runScenario(input: ScenarioRunInput): Promise<ScenarioResu
   await stopTraffic(drill).catch((e: unknown) => timeline.emit('error', { message: `stopping traffic: ${errorMessage(e)}` }));
   if (drill.stopReason) drill.addCheck(failed('stop condition', drill.stopReason));
   const teardownFailures = await ctx.teardown.runAll();
+  if (drill.faults) drill.addCheck(faultsCheck(drill.faults.records));
   for (const failure of teardownFailures) timeline.emit('error', { message: `cleanup ${failure.name} failed: ${failure.error}` });
   const aborted = input.signal.aborted;
   if (error && !aborted && !drill.stopReason) timeline.emit('error', { message: errorMessage(error) });
@@ -89,7 +96,21 @@ async function bringUp(drill: Drill, driver: Driver, stopCondition: AbortControl
   ctx.teardown.defer('environment down', () => drill.env?.down(), { deadlineMs: 30_000 });
   drill.env = await driver.up(spec, { runId: ctx.runId, workDir: ctx.workDir, timeline: ctx.timeline, teardown: ctx.teardown, log: ctx.log, signal: ctx.signal });
   ctx.timeline.emit('env-up', { message: `${driver.name} environment with ${Object.keys(spec.services).join(', ')}` });
+  startFaults(drill);
   if (ctx.scenario.guard) startGuard(drill, stopCondition);
+}
+
+/** The fault runner and its journal; scheduled faults fire on the drill's timeline, alongside the steps. */
+function startFaults(drill: Drill): void {
+  const { ctx } = drill;
+  if (drill.faultPlan.length === 0) return;
+  const journal = new FaultJournal(join(ctx.workDir, 'faults.ndjson'));
+  ctx.teardown.defer('close the fault journal', () => journal.close());
+  const runner = new FaultRunner({ env: () => drill.environment(), timeline: ctx.timeline, teardown: ctx.teardown, journal, log: ctx.log, signal: ctx.signal, random: ctx.random.derive('fault-runner'), workDir: ctx.workDir });
+  drill.faults = runner;
+  for (const planned of drill.faultPlan) {
+    if (planned.atMs !== undefined) runner.schedule(planned);
+  }
 }
 
 function startGuard(drill: Drill, stopCondition: AbortController): void {

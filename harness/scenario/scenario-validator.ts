@@ -1,5 +1,6 @@
 import { scenarioSchema, type Scenario } from './schema.ts';
 import { formatPath, type Problem } from './problem.ts';
+import { checkFaultReferences } from './fault-reference-check.ts';
 
 /** Validates one scenario value: schema first, then references between its parts; every problem at once. */
 export function validateScenario(value: unknown, file: string, pathPrefix = ''): { scenario?: Scenario; problems: Problem[] } {
@@ -70,6 +71,14 @@ function referenceProblems(value: unknown, file: string, prefix: string): Proble
     }
     if (step.kind === 'steady' && !traffic) add(at, 'a steady-state window needs traffic (scenario.traffic) to measure');
   });
+  for (const [name, spec] of Object.entries(services)) {
+    if (!isRecord(spec) || !Array.isArray(spec.dependsOn)) continue;
+    spec.dependsOn.forEach((dep: unknown, i) => {
+      if (dep === name) add(`services.${name}.dependsOn[${i}]`, 'a service cannot depend on itself');
+      else knownService(`services.${name}.dependsOn[${i}]`, dep);
+    });
+  }
+  checkFaultReferences(value, add);
   if (traffic && typeof traffic.target === 'string' && Object.hasOwn(services, traffic.target) && !deployed.has(traffic.target)) {
     add('steps', `no step deploys the traffic target ${JSON.stringify(traffic.target)}`);
   }

@@ -37,6 +37,8 @@ export const serviceSchema = z.strictObject({
   replicas: z.number().int().min(1).max(50).default(1),
   /** The last-known-good release. Default: the first release the drill deploys. */
   lkg: nameSchema.optional(),
+  /** Services this one calls; a release reaches them through `{url:<name>}` / `{addr:<name>}` placeholders, by way of a fault proxy per link. */
+  dependsOn: z.array(nameSchema).max(50).default([]),
   /** How a deploy replaces the running release. Default blue-green (the previous release stays warm). */
   strategy: z.enum(['blue-green', 'recreate']).default('blue-green'),
 });
@@ -116,6 +118,31 @@ export const guardSchema = z
   })
   .refine((g) => g.errorRate || g.latency || g.metrics, 'a guard needs errorRate, latency or metrics');
 
+/** What a fault acts on: a service (its replicas at random, or all inbound links), one replica, or a link between two services. */
+export const faultTargetSchema = z.union([
+  nameSchema,
+  z.strictObject({ service: nameSchema, replica: z.union([z.literal('random'), z.literal('all'), z.number().int().min(0).max(49)]).default('random') }),
+  z.strictObject({ from: nameSchema, to: nameSchema }),
+]);
+
+const faultFields = {
+  /** A fault type from the catalogue (`drillbit faults` lists them). */
+  fault: z.string().min(1).max(100),
+  target: faultTargetSchema,
+  /** The fault type's own parameters; validated against its schema. */
+  params: z.record(z.string(), z.unknown()).default({}),
+  /** How long until the fault is reverted; without it, it lasts until the drill ends. */
+  for: durationSchema.optional(),
+  /** Chance the fault is injected at all, decided from the seed when the drill is planned. Default 1. */
+  probability: ratio.default(1),
+};
+
+/** A fault on the timeline: at an offset from the drill's start, or at a seeded random offset in a range. */
+export const scheduledFaultSchema = z.strictObject({
+  at: z.union([durationSchema, z.strictObject({ between: z.tuple([durationSchema, durationSchema]) })]),
+  ...faultFields,
+});
+
 const serviceRef = { service: nameSchema };
 export const stepSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('deploy'), ...serviceRef, release: nameSchema, expect: z.enum(['healthy', 'rejected', 'any']).default('any') }),
@@ -124,6 +151,12 @@ export const stepSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('rollback'), ...serviceRef, to: nameSchema.optional() }),
   z.strictObject({ kind: z.literal('expectRollback'), service: nameSchema.optional(), within: durationSchema }),
   z.strictObject({ kind: z.literal('verifyRestored'), for: durationSchema.default('1s'), within: durationSchema.optional() }),
+  z.strictObject({
+    kind: z.literal('fault'),
+    ...faultFields,
+    /** Block the step until the fault is reverted (needs `for`). Default: inject and go on. */
+    wait: z.boolean().default(false),
+  }),
   z.strictObject({
     kind: z.literal('custom'),
     name: z.string().min(1).max(200),
@@ -140,6 +173,8 @@ export const scenarioSchema = z.strictObject({
   slo: sloSchema,
   guard: guardSchema.optional(),
   steps: z.array(stepSchema).min(1).max(1000),
+  /** Faults on a schedule relative to the drill's start, alongside the steps. */
+  faults: z.array(scheduledFaultSchema).max(1000).default([]),
 });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;
@@ -152,3 +187,6 @@ export type WriteSpec = z.output<typeof writeSpecSchema>;
 export type ReadBackSpec = z.output<typeof readBackSchema>;
 export type SloSpec = z.output<typeof sloSchema>;
 export type GuardSpec = z.output<typeof guardSchema>;
+export type FaultTargetInput = z.input<typeof faultTargetSchema>;
+export type ScheduledFault = z.output<typeof scheduledFaultSchema>;
+export type FaultStep = Extract<Step, { kind: 'fault' }>;

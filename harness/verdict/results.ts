@@ -2,6 +2,8 @@ import type { CheckResult } from '../checks/check-result.ts';
 import type { LkgComparison } from '../checks/lkg-equality-check.ts';
 import type { TimelineEvent } from '../runner/timeline.ts';
 import type { DataResult } from '../traffic/sample.ts';
+import type { FaultRecord } from '../faults/fault-runner.ts';
+import type { PlannedFault } from '../faults/fault-planner.ts';
 
 export type ScenarioStatus = 'passed' | 'failed' | 'errored' | 'aborted';
 
@@ -56,6 +58,10 @@ export interface ScenarioResult {
   data: Omit<DataResult, 'readBack' | 'readBackError' | 'attempted' | 'failed'> & Partial<DataResult>;
   checks: CheckResult[];
   timeline: TimelineEvent[];
+  /** Every fault as it happened (status, injection and revert times). */
+  faults: FaultRecord[];
+  /** The seeded fault schedule the drill followed: same seed, same plan. */
+  faultPlan: PlannedFault[];
   /** Per-second traffic, for charts. */
   series: SeriesPoint[];
   error?: { message: string; hint?: string };

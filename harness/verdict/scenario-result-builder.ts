@@ -38,6 +38,8 @@ export function buildScenarioResult({ drill, loaded, error, aborted, teardownFai
     data: drill.data ?? { acked: 0, lost: 0, lostIds: [], unexpected: 0, recovered: 0, indeterminate: 0 },
     checks,
     timeline: ctx.timeline.events,
+    faults: drill.faults?.records ?? [],
+    faultPlan: drill.faultPlan,
     series: series(drill),
     ...(error !== undefined ? { error: describeError(error) } : {}),
     teardownFailures,

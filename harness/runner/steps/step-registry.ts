@@ -7,6 +7,7 @@ import { runRollbackStep } from './rollback-step.ts';
 import { runExpectRollbackStep } from './expect-rollback-step.ts';
 import { runVerifyRestoredStep } from './verify-restored-step.ts';
 import { runCustomStep } from './custom-step.ts';
+import { runFaultStep } from './fault-step.ts';
 
 type StepKind = Step['kind'];
 type Executor<K extends StepKind> = (step: Extract<Step, { kind: K }>, drill: Drill, index: number) => Promise<void>;
@@ -19,6 +20,7 @@ const executors: { [K in StepKind]: Executor<K> } = {
   rollback: runRollbackStep,
   expectRollback: runExpectRollbackStep,
   verifyRestored: runVerifyRestoredStep,
+  fault: runFaultStep,
   custom: runCustomStep,
 };
 
@@ -42,6 +44,10 @@ export function describeStep(step: Step): string {
       return `expect ${step.service ?? 'the target'} rolled back within ${step.within}`;
     case 'verifyRestored':
       return `verify LKG restored (stable for ${step.for})`;
+    case 'fault': {
+      const target = typeof step.target === 'string' ? step.target : 'from' in step.target ? `${step.target.from}->${step.target.to}` : `${step.target.service}[${step.target.replica}]`;
+      return `fault ${step.fault} on ${target}${step.for === undefined ? '' : ` for ${step.for}`}${step.probability < 1 ? ` (p=${step.probability})` : ''}`;
+    }
     case 'custom':
       return `step "${step.name}"`;
   }

@@ -1,0 +1,31 @@
+import type { Duration } from '../util/duration.ts';
+import type { FaultTargetInput, StepInput } from '../scenario/schema.ts';
+import type { z } from 'zod';
+
+export interface FaultOptions {
+  /** Revert after this long; without it, the fault lasts until the drill ends. */
+  for?: Duration;
+  /** Chance the fault is injected at all (seeded). Default 1. */
+  probability?: number;
+  /** Block the step until the fault is reverted. */
+  wait?: boolean;
+}
+
+type FaultStepInput = Extract<StepInput, { kind: 'fault' }>;
+
+/** A fault step of any registered type: `injectFault('pause', 'shop', {}, { for: '2s' })`. */
+export function injectFault(fault: string, target: FaultTargetInput, params: Record<string, unknown> = {}, options: FaultOptions = {}): FaultStepInput {
+  return { kind: 'fault', fault, target, params, ...options };
+}
+
+/** The same fault on the drill's schedule: at an offset from its start, or at a seeded random offset in a range. */
+export function at(offset: Duration | { between: [Duration, Duration] }, step: FaultStepInput) {
+  const { kind: _kind, wait: _wait, ...fault } = step;
+  return { at: offset, ...fault };
+}
+
+/** A typed shortcut for one fault type: `fault.pause('shop', {}, { for: '2s' })`. */
+export function faultHelper<S extends z.ZodType>(name: string, _params: S) {
+  return (target: FaultTargetInput, params: z.input<S> = {} as z.input<S>, options: FaultOptions = {}): FaultStepInput =>
+    injectFault(name, target, params as Record<string, unknown>, options);
+}
