@@ -133,4 +133,64 @@ describe('FrontProxy', () => {
     await front.close();
     await expect(undiciRequest(front.url, { dispatcher: agent })).rejects.toThrow();
   });
+
+  describe('HTTP fault rules', () => {
+    async function counted(): Promise<{ front: FrontProxy; reached: () => number }> {
+      let n = 0;
+      const server = createServer((_req, res) => {
+        n++;
+        res.end('ok');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      cleanups.push(() => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }));
+      const front = await proxy();
+      front.setPool([{ id: 'a', port: (server.address() as AddressInfo).port }]);
+      return { front, reached: () => n };
+    }
+
+    it('aborts with the rule status and x-drillbit-fault, without reaching a replica; removal is idempotent', async () => {
+      const { front, reached } = await counted();
+      const remove = front.addFault({ id: 'f1', share: 1, abortStatus: 503, random: Math.random });
+      const res = await fetch(new URL('/orders', front.url), { method: 'POST', body: 'x'.repeat(100_000) });
+      expect([res.status, res.headers.get('x-drillbit-fault'), res.headers.get('x-drillbit-error')]).toEqual([503, 'f1', null]);
+      expect(await res.text()).toBe('drillbit: fault f1 answered 503\n');
+      expect(reached()).toBe(0);
+      remove();
+      remove();
+      expect(front.faults).toEqual([]);
+      expect((await fetch(front.url)).status).toBe(200);
+      expect(reached()).toBe(1);
+    });
+
+    it('has no effect at share 0, and draws one number per rule per request', async () => {
+      const { front, reached } = await counted();
+      let draws = 0;
+      front.addFault({ id: 'never', share: 0, abortStatus: 500, delayMs: 1000, random: () => (draws++, 0) });
+      for (let i = 0; i < 5; i++) expect((await fetch(front.url)).status).toBe(200);
+      expect([reached(), draws]).toEqual([5, 5]);
+    });
+
+    it('adds up the delays of the rules drawn, then aborts if one says so (as Envoy does)', async () => {
+      const { front, reached } = await counted();
+      front.addFault({ id: 'slow', share: 1, delayMs: 100, random: Math.random });
+      front.addFault({ id: 'slower', share: 1, delayMs: 100, random: Math.random });
+      let started = performance.now();
+      expect((await fetch(front.url)).status).toBe(200);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(195);
+      const remove = front.addFault({ id: 'abort', share: 1, abortStatus: 504, random: Math.random });
+      started = performance.now();
+      expect((await fetch(front.url)).status).toBe(504);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(195);
+      remove();
+      expect(reached()).toBe(1);
+    });
+
+    it('never forwards a delayed request whose client went away', async () => {
+      const { front, reached } = await counted();
+      front.addFault({ id: 'slow', share: 1, delayMs: 150, random: Math.random });
+      await expect(fetch(front.url, { signal: AbortSignal.timeout(50) })).rejects.toThrow();
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      expect(reached()).toBe(0);
+    });
+  });
 });

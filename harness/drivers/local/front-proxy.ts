@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
+import type { HttpFaultRule } from '../fault-surface.ts';
 
 /** A replica the proxy can route to. */
 export interface Upstream {
@@ -15,10 +16,13 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'p
  * The harness-owned stable address of a service. Each *request* (not connection) is
  * routed round-robin over the current pool, so `setPool` takes effect at once, even on
  * keep-alive client connections. Failures are never retried or hidden: no pool → 503,
- * an unreachable replica → 502, both marked with `x-drillbit-error`.
+ * an unreachable replica → 502, both marked with `x-drillbit-error`. HTTP fault rules
+ * (abort with a status, delay) apply per request before routing; with none, a request
+ * pays one length check.
  */
 export class FrontProxy {
   private pool: readonly Upstream[] = [];
+  private rules: readonly HttpFaultRule[] = [];
   private cursor = 0;
   private readonly server: Server;
   /** One keep-alive connection pool per replica port (undici: several times cheaper per request than node:http's client). */
@@ -63,6 +67,18 @@ export class FrontProxy {
     return this.pool;
   }
 
+  /** Adds an HTTP fault rule; the returned function removes it (idempotent). */
+  addFault(rule: HttpFaultRule): () => void {
+    this.rules = Object.freeze([...this.rules, rule]);
+    return () => {
+      this.rules = Object.freeze(this.rules.filter((r) => r !== rule));
+    };
+  }
+
+  get faults(): readonly HttpFaultRule[] {
+    return this.rules;
+  }
+
   /** Stops listening and drops every client and upstream connection. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
@@ -77,6 +93,18 @@ export class FrontProxy {
   }
 
   private route(req: IncomingMessage, res: ServerResponse): void {
+    if (this.rules.length === 0) return this.dispatch(req, res);
+    const { delayMs, abort } = drawFaults(this.rules);
+    const act = () => {
+      if (abort) return abortRequest(req, res, abort);
+      this.dispatch(req, res);
+    };
+    if (delayMs === 0) return act();
+    const timer = setTimeout(act, delayMs);
+    res.once('close', () => clearTimeout(timer));
+  }
+
+  private dispatch(req: IncomingMessage, res: ServerResponse): void {
     const pool = this.pool;
     if (pool.length === 0) {
       fail(res, 503, 'no-release', `drillbit: no release is serving ${this.service}\n`);
@@ -106,6 +134,26 @@ export class FrontProxy {
       void pool.close().catch(() => undefined);
     }
   }
+}
+
+/** Envoy's fault filter order: every drawn delay adds up, then the first drawn abort answers. */
+function drawFaults(rules: readonly HttpFaultRule[]): { delayMs: number; abort?: HttpFaultRule } {
+  let delayMs = 0;
+  let abort: HttpFaultRule | undefined;
+  for (const rule of rules) {
+    if (!(rule.random() < rule.share)) continue;
+    delayMs += rule.delayMs ?? 0;
+    if (rule.abortStatus !== undefined) abort ??= rule;
+  }
+  return { delayMs, abort };
+}
+
+function abortRequest(req: IncomingMessage, res: ServerResponse, rule: HttpFaultRule): void {
+  req.resume();
+  if (res.headersSent || res.destroyed) return;
+  const body = `drillbit: fault ${rule.id} answered ${rule.abortStatus}\n`;
+  res.writeHead(rule.abortStatus!, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-drillbit-fault': rule.id });
+  res.end(body);
 }
 
 function forward(req: IncomingMessage, res: ServerResponse, upstream: Upstream, pool: Pool): void {

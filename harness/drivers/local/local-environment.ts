@@ -1,14 +1,15 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DrillbitError, errorMessage } from '../../errors.ts';
-import { DeployRejectedError } from '../deploy-rejected-error.ts';
 import type { DriverContext, EnvironmentSpec, ObservedService, ResolvedRelease, ServiceEnvironmentSpec, StartedEnvironment } from '../driver.ts';
+import type { HttpFaultRule, ProcessFaultSurface, ReplicaHandle } from '../fault-surface.ts';
 import { FrontProxy } from './front-proxy.ts';
-import { Generation } from './generation.ts';
+import type { Generation } from './generation.ts';
 import type { PortAllocator } from './port-allocator.ts';
 import { procAvailable } from '../../process/proc-inspector.ts';
+import { ReplicaLauncher, type LaunchTarget } from './replica-launcher.ts';
 import { observeReplica } from './replica-observer.ts';
-import { ReplicaBootError, ReplicaProcess } from './replica-process.ts';
+import type { ReplicaProcess } from './replica-process.ts';
 
 export interface LocalEnvironmentOptions {
   ports: PortAllocator;
@@ -29,8 +30,11 @@ interface ServiceState {
   /** The previous generation: running, not serving, ready for an instant rollback. */
   warm?: Generation;
   generations: number;
-  /** Deploys and rollbacks of one service run one at a time. */
+  /** Set while a dependency outage stopped the service: the release to bring back (none if nothing served). */
+  stopped?: { release?: ResolvedRelease };
+  /** Deploys, rollbacks, replacements, stops and starts of one service run one at a time. */
   queue: Promise<unknown>;
+  launch: LaunchTarget;
 }
 
 const SERVICE_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -38,16 +42,27 @@ const SERVICE_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 /** Services as OS processes on loopback, each behind its own front proxy (its stable address). */
 export class LocalEnvironment implements StartedEnvironment {
   private readonly services = new Map<string, ServiceState>();
-  /** Every replica not yet stopped, with the stop that also settles its teardown entry. */
-  private readonly running = new Map<ReplicaProcess, () => Promise<void>>();
   private readonly closing = new AbortController();
+  private readonly launcher: ReplicaLauncher;
   private downing: Promise<void> | undefined;
   private useProc = true;
 
+  /** Process, resource and HTTP faults (fault-surface.ts). */
+  readonly processFaults: ProcessFaultSurface = {
+    replicas: (service) => this.replicaHandles(service),
+    replaceReplica: (service, replicaId) => this.replaceReplica(service, replicaId),
+    stopService: (service) => this.stopService(service),
+    startService: (service) => this.startService(service),
+    dataDir: (service) => this.state(service).dataDir,
+    addHttpFault: (service, rule) => this.addHttpFault(service, rule),
+  };
+
   private constructor(
     private readonly ctx: DriverContext,
-    private readonly options: LocalEnvironmentOptions,
-  ) {}
+    options: LocalEnvironmentOptions,
+  ) {
+    this.launcher = new ReplicaLauncher(ctx, options, AbortSignal.any([this.closing.signal, ctx.signal]));
+  }
 
   static async start(spec: EnvironmentSpec, ctx: DriverContext, options: LocalEnvironmentOptions): Promise<LocalEnvironment> {
     const env = new LocalEnvironment(ctx, options);
@@ -71,7 +86,11 @@ export class LocalEnvironment implements StartedEnvironment {
       await mkdir(dataDir, { recursive: true });
       const proxy = new FrontProxy(name);
       this.ctx.teardown.defer(`local: front proxy of ${name}`, () => proxy.close());
-      this.services.set(name, { name, spec: serviceSpec, proxy, dataDir, generations: 0, queue: Promise.resolve() });
+      const state: ServiceState = {
+        name, spec: serviceSpec, proxy, dataDir, generations: 0, queue: Promise.resolve(),
+        launch: { service: name, dataDir, replicas: serviceSpec.replicas, onUnexpectedExit: (replica) => this.onReplicaExit(state, replica) },
+      };
+      this.services.set(name, state);
       const url = await proxy.listen();
       this.ctx.log.debug(`local: ${name} is at ${url.href}`);
     }
@@ -122,17 +141,16 @@ export class LocalEnvironment implements StartedEnvironment {
   private async stopEverything(): Promise<void> {
     this.closing.abort();
     for (const state of this.services.values()) state.proxy.setPool([]);
-    await Promise.all([...this.running.keys()].map((replica) => this.stopReplica(replica)));
+    await this.launcher.stopAll();
     await Promise.all([...this.services.values()].map((state) => state.proxy.close()));
     for (const state of this.services.values()) state.serving = state.warm = undefined;
   }
 
   private async rollOut(state: ServiceState, release: ResolvedRelease): Promise<void> {
+    // A deploy during a dependency outage ends it: there is nothing left for startService to bring back.
+    state.stopped = undefined;
     if (state.spec.strategy === 'recreate') {
-      const old = [state.serving, state.warm];
-      state.serving = state.warm = undefined;
-      this.route(state);
-      await Promise.all(old.map((g) => g && this.retire(g)));
+      await this.stopGenerations(state);
       state.serving = await this.startGeneration(state, release);
       this.route(state);
       return;
@@ -142,68 +160,91 @@ export class LocalEnvironment implements StartedEnvironment {
     state.warm = state.serving;
     state.serving = next;
     this.route(state);
-    if (retired) await this.retire(retired);
+    if (retired) await this.launcher.retire(retired);
   }
 
-  /** Starts every replica of a release at once; the first failure stops them all and rejects the release. */
-  private async startGeneration(state: ServiceState, release: ResolvedRelease): Promise<Generation> {
-    const number = ++state.generations;
-    const failed = new AbortController();
-    const signal = AbortSignal.any([failed.signal, this.closing.signal, this.ctx.signal]);
-    let firstError: unknown;
-    const launches = Array.from({ length: state.spec.replicas }, (_, index) =>
-      this.launchReplica(state, `${state.name}-g${number}-${index}`, release, signal).catch((error: unknown) => {
-        firstError ??= error;
-        failed.abort();
-        throw error;
-      }),
-    );
-    const results = await Promise.allSettled(launches);
-    const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-    if (firstError === undefined) return new Generation(number, release, started);
-    await Promise.all(started.map((replica) => this.stopReplica(replica)));
-    if (this.ctx.signal.aborted || this.closing.signal.aborted) throw new DrillbitError('aborted', `${state.name}: deploy of ${release.name} aborted`);
-    throw new DeployRejectedError(state.name, release.name, errorMessage(firstError));
+  private startGeneration(state: ServiceState, release: ResolvedRelease): Promise<Generation> {
+    return this.launcher.startGeneration(state.launch, ++state.generations, release);
   }
 
-  /** One replica, healthy; started once more on another port if it lost a race for its port. */
-  private async launchReplica(state: ServiceState, id: string, release: ResolvedRelease, signal: AbortSignal): Promise<ReplicaProcess> {
-    for (let attempt = 1; ; attempt++) {
-      const port = await this.options.ports.allocate();
-      if (signal.aborted) throw new ReplicaBootError(`replica ${id}: start aborted`);
-      const replica: ReplicaProcess = new ReplicaProcess({
-        id, service: state.name, release, port, dataDir: state.dataDir,
-        workDir: this.ctx.workDir, runId: this.ctx.runId, baseEnv: this.options.baseEnv,
-        timeline: this.ctx.timeline, log: this.ctx.log,
-        stopGraceMs: this.options.stopGraceMs, logLimitBytes: this.options.logLimitBytes,
-        onUnexpectedExit: () => this.onReplicaExit(state, replica),
+  /** Takes both generations out of service at once (the address answers 503), then stops them. */
+  private async stopGenerations(state: ServiceState): Promise<void> {
+    const old = [state.serving, state.warm];
+    state.serving = state.warm = undefined;
+    this.route(state);
+    await Promise.all(old.map((g) => g && this.launcher.retire(g)));
+  }
+
+  private replicaHandles(service: string): ReplicaHandle[] {
+    const state = this.state(service);
+    const routed = new Set(state.proxy.upstreams.map((u) => u.id));
+    return [state.serving, state.warm].flatMap((g) => g?.replicas ?? []).flatMap((r) => {
+      const pid = r.pid;
+      if (pid === undefined) return [];
+      // Replicas lead their own process group (spawned detached).
+      return [{ id: r.id, pid, pgid: pid, procStartTime: r.procStartTime, serving: r.alive && routed.has(r.id), alive: r.alive }];
+    });
+  }
+
+  /**
+   * A new process for a replica that died, in its slot of the serving (or warm) generation:
+   * same id, same release, healthy before it takes traffic. A live replica, a replica of a
+   * generation that is gone, or an environment that is down: nothing to do.
+   */
+  private replaceReplica(service: string, replicaId: string): Promise<void> {
+    const state = this.state(service);
+    if (!this.knowsReplicaId(state, replicaId)) {
+      return Promise.reject(new DrillbitError('bad-input', `${service} has no replica "${replicaId}"; it has: ${this.replicaHandles(service).map((r) => r.id).join(', ') || '(none)'}`));
+    }
+    return this.exclusive(state, async () => {
+      const generation = [state.serving, state.warm].find((g) => g?.find(replicaId));
+      const dead = generation?.find(replicaId);
+      if (!generation || !dead || dead.alive) return;
+      await this.launcher.stop(dead); // its pid file and log are released before the replacement takes them
+      const next = await this.launcher.launch(state.launch, replicaId, generation.release).catch((error: unknown) => {
+        if (this.closing.signal.aborted || this.ctx.signal.aborted) throw new DrillbitError('aborted', `${service}: replacement of replica ${replicaId} aborted`);
+        throw new DrillbitError('internal', `${service}: replacement of replica ${replicaId} failed: ${errorMessage(error)}`, { cause: error });
       });
-      const graceMs = this.options.stopGraceMs ?? 2000;
-      this.running.set(replica, this.ctx.teardown.defer(`local: stop replica ${id}`, () => replica.stop(), { deadlineMs: graceMs + 5000 }));
-      try {
-        replica.start();
-        await replica.waitHealthy(signal);
-        return replica;
-      } catch (error) {
-        await this.stopReplica(replica);
-        if (error instanceof ReplicaBootError && error.addressInUse && attempt === 1 && !signal.aborted) continue;
-        throw error;
+      generation.replace(next);
+      if (generation === state.serving) this.route(state);
+      this.ctx.log.info(`local: replica ${replicaId} of ${service} replaced (pid ${next.pid})`);
+    }, 'skip');
+  }
+
+  /** Dependency outage: every replica stops and the address answers 503 until startService. Idempotent. */
+  private stopService(service: string): Promise<void> {
+    const state = this.state(service);
+    return this.exclusive(state, async () => {
+      if (state.stopped) return;
+      state.stopped = { release: state.serving?.release };
+      await this.stopGenerations(state);
+      this.ctx.log.info(`local: ${service} stopped`);
+    }, 'skip');
+  }
+
+  /** Ends an outage with a fresh deploy of the release that was serving. Idempotent; a no-op unless stopped. */
+  private startService(service: string): Promise<void> {
+    const state = this.state(service);
+    return this.exclusive(state, async () => {
+      const release = state.stopped?.release;
+      if (release && !state.serving) {
+        state.serving = await this.startGeneration(state, release);
+        this.route(state);
+        this.ctx.log.info(`local: ${service} started again on ${release.name}`);
       }
-    }
+      state.stopped = undefined;
+    }, 'skip');
   }
 
-  private async stopReplica(replica: ReplicaProcess): Promise<void> {
-    const stop = this.running.get(replica) ?? (() => replica.stop());
-    this.running.delete(replica);
-    try {
-      await stop();
-    } catch (error) {
-      this.ctx.log.warn(`local: ${errorMessage(error)}`);
-    }
+  private addHttpFault(service: string, rule: HttpFaultRule): () => void {
+    if (!(rule.share >= 0 && rule.share <= 1)) throw new DrillbitError('bad-input', `HTTP fault ${rule.id}: share must be within 0..1, got ${rule.share}`);
+    return this.state(service).proxy.addFault(rule);
   }
 
-  private async retire(generation: Generation): Promise<void> {
-    await Promise.all(generation.replicas.map((replica) => this.stopReplica(replica)));
+  /** Ids follow `<service>-g<generation>-<index>`: one this service has had, even if its generation is gone. */
+  private knowsReplicaId(state: ServiceState, id: string): boolean {
+    const match = /^(.*)-g(\d+)-(\d+)$/.exec(id);
+    return match !== null && match[1] === state.name && Number(match[2]) >= 1 && Number(match[2]) <= state.generations && Number(match[3]) < state.spec.replicas;
   }
 
   /** Passive health: a replica that dies leaves the pool at once (it stays visible to observe()). */
@@ -217,10 +258,12 @@ export class LocalEnvironment implements StartedEnvironment {
     state.proxy.setPool(state.serving?.upstreams() ?? []);
   }
 
-  private exclusive<T>(state: ServiceState, operation: () => Promise<T>): Promise<T> {
+  /** Runs one operation of a service after the ones queued before it. Once down, it throws, or resolves without running (`skip`: a revert has nothing left to undo). */
+  private exclusive<T>(state: ServiceState, operation: () => Promise<T>, whenDown: 'throw' | 'skip' = 'throw'): Promise<T | undefined> {
     const result = state.queue.then(() => {
-      if (this.downing) throw new DrillbitError('internal', `the local environment is down; ${state.name} cannot change`);
-      return operation();
+      if (!this.downing) return operation();
+      if (whenDown === 'skip') return undefined;
+      throw new DrillbitError('internal', `the local environment is down; ${state.name} cannot change`);
     });
     state.queue = result.catch(() => undefined);
     return result;

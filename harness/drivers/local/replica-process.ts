@@ -6,6 +6,7 @@ import type { Logger } from '../../runner/logger.ts';
 import type { Timeline } from '../../runner/timeline.ts';
 import { probeHealth } from './health-probe.ts';
 import { removePidFile, writePidFile } from '../../process/pid-file.ts';
+import { processStartTime } from '../../process/proc-inspector.ts';
 import { signalGroup, terminateGroup, waitGroupGone } from '../../process/process-group.ts';
 import { ReplicaLog } from './replica-log.ts';
 
@@ -71,8 +72,10 @@ export class ReplicaProcess {
   private stopping: Promise<void> | undefined;
   private readonly logFile: ReplicaLog;
   private pidFileWritten: Promise<void> = Promise.resolve();
+  private startTimeRead: Promise<void> = Promise.resolve();
   private healthyOnce = false;
   private cleanupDone: Promise<void> | undefined;
+  private startTime: number | undefined;
 
   constructor(private readonly options: ReplicaOptions) {
     this.id = options.id;
@@ -91,6 +94,16 @@ export class ReplicaProcess {
 
   get pid(): number | undefined {
     return this.child?.pid;
+  }
+
+  /** Start time from /proc (clock ticks since boot), once recorded (see `recorded`): tells this process from a reused pid. */
+  get procStartTime(): number | undefined {
+    return this.startTime;
+  }
+
+  /** Resolves once the start time is read from /proc (not waiting for the pid file's fsync). Never rejects. */
+  recorded(): Promise<void> {
+    return this.startTimeRead;
   }
 
   get alive(): boolean {
@@ -129,7 +142,11 @@ export class ReplicaProcess {
     child.on('exit', (code, signal) =>
       this.onExit({ code, signal, description: signal ? `was killed by ${signal}` : `exited with code ${code}` }),
     );
-    if (child.pid !== undefined) this.pidFileWritten = this.recordPid(child.pid);
+    if (child.pid !== undefined) {
+      const pid = child.pid;
+      this.startTimeRead = processStartTime(pid).then((time) => void (this.startTime = time));
+      this.pidFileWritten = this.recordPid(pid);
+    }
   }
 
   /** Polls the health path until HTTP 200; fails fast when the process exits, and at the manifest's timeoutMs. */

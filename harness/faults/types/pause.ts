@@ -1,0 +1,54 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { signalGroup } from '../../process/process-group.ts';
+import { sleep } from '../../util/sleep.ts';
+import type { FaultContext, FaultType } from '../fault-type.ts';
+import { executeUndo } from '../undo-executor.ts';
+import type { UndoRecord } from '../undo-record.ts';
+import { revertOnce } from './bounded-revert.ts';
+import { liveReplica, processSurface, replicaTarget, type ReplicaTarget } from './target-access.ts';
+
+const params = z.strictObject({});
+
+export type PauseParams = z.output<typeof params>;
+
+/** SIGSTOP to a replica's process group for the fault's duration: it holds connections and answers nothing. */
+export const pauseFault: FaultType<PauseParams> = {
+  name: 'pause',
+  description: 'SIGSTOP a replica (its whole process group) for the duration; the revert sends SIGCONT',
+  targets: 'replica',
+  params,
+  needsDuration: true,
+  plan(target, _params, ctx) {
+    return [resume(replicaTarget(target, 'pause'), ctx)];
+  },
+  async inject(target, _params, ctx) {
+    const replica = replicaTarget(target, 'pause');
+    const handle = liveReplica(processSurface(ctx, 'pause'), replica, 'pause');
+    const undo = resume(replica, ctx);
+    const revert = revertOnce(() => executeUndo(undo));
+    signalGroup(handle.pgid, 'SIGSTOP');
+    try {
+      await stopped(handle.pid, ctx.signal);
+    } catch (error) {
+      await revert();
+      throw error;
+    }
+    return { revert, detail: `pid ${handle.pid} stopped (SIGSTOP to process group ${handle.pgid})` };
+  },
+};
+
+/** The undo: SIGCONT to the group, only while the pid still names the replica's process. */
+function resume(replica: ReplicaTarget, ctx: FaultContext): UndoRecord {
+  const handle = ctx.env.processFaults?.replicas(replica.service).find((r) => r.id === replica.replicaId && r.pid === replica.pid);
+  return { kind: 'signal', pid: replica.pid, pgid: handle?.pgid ?? replica.pid, procStartTime: replica.procStartTime ?? handle?.procStartTime, signal: 'SIGCONT' };
+}
+
+/** Waits (briefly) until the kernel shows the process stopped, so the effect is in place when inject returns. */
+async function stopped(pid: number, signal: AbortSignal): Promise<void> {
+  for (let waited = 0; waited < 1000; waited += 5) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+    if (stat === undefined || stat.slice(stat.lastIndexOf(')') + 2)[0] === 'T') return;
+    await sleep(5, signal);
+  }
+}
