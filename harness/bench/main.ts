@@ -3,13 +3,14 @@ import { performance } from 'node:perf_hooks';
 import { errorMessage } from '../errors.ts';
 import { formatDuration, loadAverage, machineNow, renderMarkdown, withVerdicts, writeBenchReport, type BenchReport } from './bench-report.ts';
 import type { BenchContext, BenchSection, SectionReport } from './bench-section.ts';
+import { faultProxyBench } from './fault-proxy-bench.ts';
 import { harnessOverheadBench } from './harness-overhead-bench.ts';
 import { rollbackSwitchBench } from './rollback-switch-bench.ts';
 import { timeToDetectBench } from './time-to-detect-bench.ts';
 import { trafficEngineBench } from './traffic-engine-bench.ts';
 
 /** Every section, in the order they run. */
-const SECTIONS: readonly BenchSection[] = [harnessOverheadBench, timeToDetectBench, rollbackSwitchBench, trafficEngineBench];
+const SECTIONS: readonly BenchSection[] = [harnessOverheadBench, timeToDetectBench, rollbackSwitchBench, trafficEngineBench, faultProxyBench];
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const USAGE = `usage: npm run bench [-- --quick] [-- --only <${SECTIONS.map((s) => s.name).join('|')}>]`;

@@ -85,6 +85,12 @@ function buildProgram(cli: CliEnvironment, setExit: (code: number) => void): Com
     .option('--dry-run', 'say what would be reaped, touch nothing')
     .action(async (flags: { dryRun?: boolean }) => setExit(await (await import('../clean/clean-command.ts')).cleanCommand(flags, cli)));
 
+  program
+    .command('proxy')
+    .description('run the fault proxy alone, with its Toxiproxy-compatible admin API, until Ctrl-C')
+    .option('--listen <host:port>', 'address of the admin API (port 0: a free port)', '127.0.0.1:8474')
+    .action(async (flags: { listen: string }) => setExit(await (await import('../proxy/proxy-command.ts')).proxyCommand(flags, cli)));
+
   return program;
 }
 

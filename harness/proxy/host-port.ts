@@ -1,0 +1,36 @@
+import type { AddressInfo } from 'node:net';
+
+export interface HostPort {
+  /** Empty: every interface (Go's ":8474"). */
+  host: string;
+  port: number;
+}
+
+const HOST_PORT_RE = /^(?:\[([0-9A-Fa-f:.%\w]+)\]|([^:[\]\s]*)):(\d{1,5})$/;
+
+/** `127.0.0.1:8474`, `localhost:0`, `[::1]:8474` or `:8474`; undefined when it is none of them. */
+export function parseHostPort(text: string): HostPort | undefined {
+  const match = HOST_PORT_RE.exec(text.trim());
+  if (!match) return undefined;
+  const port = Number(match[3]);
+  if (!Number.isInteger(port) || port > 65_535) return undefined;
+  return { host: match[1] ?? match[2] ?? '', port };
+}
+
+export function formatHostPort({ host, port }: HostPort): string {
+  const shown = host === '' ? '::' : host;
+  return shown.includes(':') ? `[${shown}]:${port}` : `${shown}:${port}`;
+}
+
+/** The address a server really listens on, as Toxiproxy reports it (`127.0.0.1:41234`). */
+export function listenedAddress(address: AddressInfo | string | null): HostPort {
+  if (address === null || typeof address === 'string') throw new Error(`not a TCP address: ${String(address)}`);
+  return { host: address.address, port: address.port };
+}
+
+/** The host to connect to for a listen address (every interface → loopback). */
+export function connectHost(host: string): string {
+  if (host === '' || host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '::1';
+  return host;
+}
