@@ -1,6 +1,16 @@
 import type { Duration } from '../util/duration.ts';
 import type { FaultTargetInput, StepInput } from '../scenario/schema.ts';
 import type { z } from 'zod';
+import { killFault } from './types/kill.ts';
+import { pauseFault } from './types/pause.ts';
+import { restartFault } from './types/restart.ts';
+import { crashLoopFault } from './types/crash-loop.ts';
+import { cpuHogFault } from './types/cpu-hog.ts';
+import { memoryPressureFault } from './types/memory-pressure.ts';
+import { diskFillFault } from './types/disk-fill.ts';
+import { dependencyOutageFault } from './types/dependency-outage.ts';
+import { httpAbortFault } from './types/http-abort.ts';
+import { httpDelayFault } from './types/http-delay.ts';
 
 export interface FaultOptions {
   /** Revert after this long; without it, the fault lasts until the drill ends. */
@@ -29,3 +39,17 @@ export function faultHelper<S extends z.ZodType>(name: string, _params: S) {
   return (target: FaultTargetInput, params: z.input<S> = {} as z.input<S>, options: FaultOptions = {}): FaultStepInput =>
     injectFault(name, target, params as Record<string, unknown>, options);
 }
+
+/** Typed helpers per fault type, for TypeScript scenarios: `fault.kill('shop')`, `fault.cpuHog('shop', { workers: 2 }, { for: '5s' })`. */
+export const fault = {
+  kill: faultHelper('kill', killFault.params),
+  pause: faultHelper('pause', pauseFault.params),
+  restart: faultHelper('restart', restartFault.params),
+  crashLoop: faultHelper('crash-loop', crashLoopFault.params),
+  cpuHog: faultHelper('cpu-hog', cpuHogFault.params),
+  memoryPressure: faultHelper('memory-pressure', memoryPressureFault.params),
+  diskFill: faultHelper('disk-fill', diskFillFault.params),
+  dependencyOutage: faultHelper('dependency-outage', dependencyOutageFault.params),
+  httpAbort: faultHelper('http-abort', httpAbortFault.params),
+  httpDelay: faultHelper('http-delay', httpDelayFault.params),
+};

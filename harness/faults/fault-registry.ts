@@ -1,13 +1,36 @@
 import type { FaultType } from './fault-type.ts';
+import { killFault } from './types/kill.ts';
+import { pauseFault } from './types/pause.ts';
+import { restartFault } from './types/restart.ts';
+import { crashLoopFault } from './types/crash-loop.ts';
+import { cpuHogFault } from './types/cpu-hog.ts';
+import { memoryPressureFault } from './types/memory-pressure.ts';
+import { diskFillFault } from './types/disk-fill.ts';
+import { dependencyOutageFault } from './types/dependency-outage.ts';
+import { httpAbortFault } from './types/http-abort.ts';
+import { httpDelayFault } from './types/http-delay.ts';
 
 /**
  * Every fault type a scenario can name, in one explicit map (importing a fault file has
  * no side effect). The key is the name scenarios use.
  */
-export const faultTypes: Readonly<Record<string, FaultType<any>>> = {};
+export const faultTypes = {
+  kill: killFault,
+  pause: pauseFault,
+  restart: restartFault,
+  'crash-loop': crashLoopFault,
+  'cpu-hog': cpuHogFault,
+  'memory-pressure': memoryPressureFault,
+  'disk-fill': diskFillFault,
+  'dependency-outage': dependencyOutageFault,
+  'http-abort': httpAbortFault,
+  'http-delay': httpDelayFault,
+} as const satisfies Record<string, FaultType<any>>;
+
+export type FaultName = keyof typeof faultTypes;
 
 export const faultTypeNames = (): string[] => Object.keys(faultTypes);
 
 export function findFaultType(name: string): FaultType<unknown> | undefined {
-  return Object.hasOwn(faultTypes, name) ? faultTypes[name] : undefined;
+  return Object.hasOwn(faultTypes, name) ? (faultTypes[name as FaultName] as FaultType<unknown>) : undefined;
 }

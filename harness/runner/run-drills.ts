@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { claimRun, markRunFinished } from '../clean/run-owner.ts';
 import { reapDeadRuns } from '../clean/run-reaper.ts';
+import { armDeadManSwitch } from '../clean/dead-man-switch.ts';
 import type { Driver } from '../drivers/driver.ts';
 import type { LoadedScenario } from '../scenario/scenario-loader.ts';
 import type { Reporter } from '../report/reporter.ts';
@@ -28,6 +29,9 @@ export interface RunOptions {
   version: string;
 }
 
+/** A run whose heart has not beaten this long has its faults undone by its watchdog. */
+const DEAD_MAN_MS = 30_000;
+
 interface Job {
   loaded: LoadedScenario;
   attempt: number;
@@ -45,6 +49,8 @@ export async function runDrills(options: RunOptions): Promise<RunResults> {
   const runDir = join(options.stateDir, 'runs', options.runId);
   await mkdir(runDir, { recursive: true });
   const owner = await claimRun(runDir, options.runId, options.cwd);
+  const hasFaults = options.scenarios.some(({ scenario }) => scenario.faults.length > 0 || scenario.steps.some((s) => s.kind === 'fault'));
+  const deadMan = hasFaults ? await armDeadManSwitch(runDir, DEAD_MAN_MS) : undefined;
   const jobs: Job[] = options.scenarios.flatMap((loaded, i) => Array.from({ length: options.repeat }, (_, a) => ({ loaded, attempt: a + 1, order: i * options.repeat + a })));
   const results: { order: number; result: ScenarioResult }[] = [];
   const run: RunResults = {
@@ -72,6 +78,7 @@ export async function runDrills(options: RunOptions): Promise<RunResults> {
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallel, jobs.length)) }, worker));
   run.aborted = options.signal.aborted;
   run.finishedAt = new Date().toISOString();
+  deadMan?.stop();
   await markRunFinished(runDir, owner);
   await options.reporter.onEnd?.(run);
   return run;
