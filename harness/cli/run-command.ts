@@ -7,7 +7,7 @@ import { ReporterMultiplexer } from '../report/reporter-multiplexer.ts';
 import { JournalWriter } from '../report/journal-writer.ts';
 import { describePlan } from '../scenario/plan.ts';
 import type { LoadedScenario } from '../scenario/scenario-loader.ts';
-import { runDrills } from '../runner/run-drills.ts';
+import { attemptSeed, runDrills } from '../runner/run-drills.ts';
 import { randomSeed } from '../util/seeded-random.ts';
 import { consoleLogger } from './console-logger.ts';
 import { loadValidScenarios } from './load-scenarios.ts';
@@ -33,7 +33,7 @@ export async function runCommand(paths: string[], flags: RunFlags, cli: CliEnvir
   const seed = flags.seed ?? randomSeed();
   if (flags.dryRun) {
     cli.stdout(`plan: ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'} × ${flags.repeat} on driver ${driver.name}, seed ${seed}, parallel ${flags.parallel}\n`);
-    for (const loaded of scenarios) cli.stdout(`${describePlan(loaded).join('\n')}\n`);
+    for (const loaded of scenarios) cli.stdout(`${describePlan(loaded, attemptSeed(seed, loaded, 1)).join('\n')}\n`);
     cli.stdout('dry run: nothing was started\n');
     return ExitCode.ok;
   }

@@ -8,7 +8,7 @@ export async function validateCommand(paths: string[], flags: { plan?: boolean }
   const scenarios = await loadValidScenarios(paths, cli.cwd, { checkReleases: true });
   for (const loaded of scenarios) {
     cli.stdout(`ok ${loaded.displayFile}: ${loaded.scenario.name}\n`);
-    if (flags.plan) cli.stdout(`${describePlan(loaded).join('\n')}\n`);
+    if (flags.plan) cli.stdout(`${describePlan(loaded, 0).join('\n')}\n`);
   }
   cli.stdout(`${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'} valid\n`);
   return ExitCode.ok;

@@ -25,11 +25,24 @@ export interface ResolvedRelease {
 export interface ServiceEnvironmentSpec {
   replicas: number;
   strategy: 'blue-green' | 'recreate';
+  /** Services it calls: its releases reach them with `{url:<name>}` / `{addr:<name>}`. */
+  dependsOn?: string[];
+}
+
+/** A network path that goes through a fault proxy of the run: a dependency, or the traffic (`from: 'client'`). */
+export interface LinkSpec {
+  from: string;
+  to: string;
 }
 
 export interface EnvironmentSpec {
   services: Record<string, ServiceEnvironmentSpec>;
+  /** Links to route through the run's fault proxies (network faults act on them). */
+  links?: LinkSpec[];
 }
+
+/** The name of the traffic's side of a link. */
+export const CLIENT = 'client';
 
 export interface DriverContext {
   runId: string;
@@ -39,6 +52,8 @@ export interface DriverContext {
   teardown: TeardownStack;
   log: Logger;
   signal: AbortSignal;
+  /** The run's seeded random source, for anything chancy the driver does (toxicity coins). */
+  random?: () => number;
 }
 
 export interface ObservedReplica {

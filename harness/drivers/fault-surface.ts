@@ -53,12 +53,14 @@ export interface ToxicSpec {
 /** The run's own fault proxy on one link (`from -> to`), as the network faults drive it. */
 export interface LinkProxy {
   addToxic(toxic: ToxicSpec): void;
-  removeToxic(name: string): void;
-  setEnabled(enabled: boolean): void;
+  /** Resolves once data the toxic held has moved on; a toxic that is gone is not an error. */
+  removeToxic(name: string): Promise<void>;
+  /** Disabled: connections are refused and open ones closed (a partition). */
+  setEnabled(enabled: boolean): Promise<void>;
 }
 
 export interface NetworkFaultSurface {
-  /** Links that reach a service through a fault proxy: each dependent's, and the traffic's (`client`). */
+  /** Links that reach a service through a fault proxy: each dependent's, and the traffic's (from `client`). */
   inboundLinks(service: string): { from: string; to: string }[];
   link(from: string, to: string): LinkProxy | undefined;
 }

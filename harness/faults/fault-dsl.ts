@@ -11,6 +11,14 @@ import { diskFillFault } from './types/disk-fill.ts';
 import { dependencyOutageFault } from './types/dependency-outage.ts';
 import { httpAbortFault } from './types/http-abort.ts';
 import { httpDelayFault } from './types/http-delay.ts';
+import { latencyFault } from './types/latency.ts';
+import { bandwidthFault } from './types/bandwidth.ts';
+import { slowCloseFault } from './types/slow-close.ts';
+import { timeoutFault } from './types/timeout.ts';
+import { resetPeerFault } from './types/reset-peer.ts';
+import { slicerFault } from './types/slicer.ts';
+import { limitDataFault } from './types/limit-data.ts';
+import { partitionFault } from './types/partition.ts';
 
 export interface FaultOptions {
   /** Revert after this long; without it, the fault lasts until the drill ends. */
@@ -52,4 +60,12 @@ export const fault = {
   dependencyOutage: faultHelper('dependency-outage', dependencyOutageFault.params),
   httpAbort: faultHelper('http-abort', httpAbortFault.params),
   httpDelay: faultHelper('http-delay', httpDelayFault.params),
+  latency: faultHelper('latency', latencyFault.params),
+  bandwidth: faultHelper('bandwidth', bandwidthFault.params),
+  slowClose: faultHelper('slow-close', slowCloseFault.params),
+  timeout: faultHelper('timeout', timeoutFault.params),
+  resetPeer: faultHelper('reset-peer', resetPeerFault.params),
+  slicer: faultHelper('slicer', slicerFault.params),
+  limitData: faultHelper('limit-data', limitDataFault.params),
+  partition: faultHelper('partition', partitionFault.params),
 };

@@ -9,6 +9,14 @@ import { diskFillFault } from './types/disk-fill.ts';
 import { dependencyOutageFault } from './types/dependency-outage.ts';
 import { httpAbortFault } from './types/http-abort.ts';
 import { httpDelayFault } from './types/http-delay.ts';
+import { latencyFault } from './types/latency.ts';
+import { bandwidthFault } from './types/bandwidth.ts';
+import { slowCloseFault } from './types/slow-close.ts';
+import { timeoutFault } from './types/timeout.ts';
+import { resetPeerFault } from './types/reset-peer.ts';
+import { slicerFault } from './types/slicer.ts';
+import { limitDataFault } from './types/limit-data.ts';
+import { partitionFault } from './types/partition.ts';
 
 /**
  * Every fault type a scenario can name, in one explicit map (importing a fault file has
@@ -25,6 +33,14 @@ export const faultTypes = {
   'dependency-outage': dependencyOutageFault,
   'http-abort': httpAbortFault,
   'http-delay': httpDelayFault,
+  latency: latencyFault,
+  bandwidth: bandwidthFault,
+  'slow-close': slowCloseFault,
+  timeout: timeoutFault,
+  'reset-peer': resetPeerFault,
+  slicer: slicerFault,
+  'limit-data': limitDataFault,
+  partition: partitionFault,
 } as const satisfies Record<string, FaultType<any>>;
 
 export type FaultName = keyof typeof faultTypes;

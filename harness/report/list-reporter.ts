@@ -99,6 +99,10 @@ function describeEvent(e: TimelineEvent): string {
       return pc.green(`restored (LKG from ${formatMs(Number(e.atMs ?? e.tMs))})`);
     case 'check':
       return pc.red(`${e.status} ${e.name}: ${e.message}`);
+    case 'fault':
+      return pc.magenta(`fault ${e.faultId} ${e.fault} on ${e.target}${e.message ? `: ${e.message}` : ''}`);
+    case 'revert':
+      return `reverted ${e.faultId} ${e.fault} on ${e.target}`;
     default:
       return `${e.type}${where ? ` ${where}` : ''}${e.message ? `: ${e.message}` : ''}`;
   }

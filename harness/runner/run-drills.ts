@@ -84,6 +84,11 @@ export async function runDrills(options: RunOptions): Promise<RunResults> {
   return run;
 }
 
+/** Each attempt's seed: from the root seed, the file, the scenario and the attempt, so `--seed` replays a run. */
+export function attemptSeed(rootSeed: number, loaded: LoadedScenario, attempt: number): number {
+  return hashString(`${rootSeed}:${loaded.displayFile}:${loaded.scenario.name}:${attempt}`);
+}
+
 /** What earlier runs left when they were killed (SIGKILL, a crash) is reaped before this one starts. */
 async function reapLeftovers(options: RunOptions): Promise<void> {
   const reaped = (await reapDeadRuns(options.stateDir)).filter((r) => !r.skipped && (r.processesKilled || r.undosReplayed));
@@ -92,7 +97,7 @@ async function reapLeftovers(options: RunOptions): Promise<void> {
 
 function runJob(job: Job, options: RunOptions, releases: Awaited<ReturnType<typeof resolveAllReleases>> extends Map<unknown, infer V> ? V : never): Promise<ScenarioResult> {
   const { scenario, displayFile } = job.loaded;
-  const seed = hashString(`${options.seed}:${displayFile}:${scenario.name}:${job.attempt}`);
+  const seed = attemptSeed(options.seed, job.loaded, job.attempt);
   const workDir = join(options.stateDir, 'runs', options.runId, `${slug(scenario.name)}-${job.attempt}`);
   const identity = { name: scenario.name, file: displayFile, attempt: job.attempt };
   void options.reporter.onScenarioBegin?.(identity);

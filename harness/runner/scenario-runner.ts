@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
-import type { Driver, EnvironmentSpec, ResolvedRelease } from '../drivers/driver.ts';
+import type { Driver, ResolvedRelease } from '../drivers/driver.ts';
+import { environmentSpec } from './environment-spec.ts';
 import type { LoadedScenario } from '../scenario/scenario-loader.ts';
 import { DrillbitError, errorMessage } from '../errors.ts';
 import { SeededRandom } from '../util/seeded-random.ts';
@@ -90,11 +91,10 @@ export async function runScenario(input: ScenarioRunInput): Promise<ScenarioResu
 
 async function bringUp(drill: Drill, driver: Driver, stopCondition: AbortController): Promise<void> {
   const { ctx } = drill;
-  const spec: EnvironmentSpec = {
-    services: Object.fromEntries(Object.entries(ctx.scenario.services).map(([name, s]) => [name, { replicas: s.replicas, strategy: s.strategy }])),
-  };
+  const spec = environmentSpec(ctx.scenario);
   ctx.teardown.defer('environment down', () => drill.env?.down(), { deadlineMs: 30_000 });
-  drill.env = await driver.up(spec, { runId: ctx.runId, workDir: ctx.workDir, timeline: ctx.timeline, teardown: ctx.teardown, log: ctx.log, signal: ctx.signal });
+  const driverRandom = ctx.random.derive('driver');
+  drill.env = await driver.up(spec, { runId: ctx.runId, workDir: ctx.workDir, timeline: ctx.timeline, teardown: ctx.teardown, log: ctx.log, signal: ctx.signal, random: () => driverRandom.next() });
   ctx.timeline.emit('env-up', { message: `${driver.name} environment with ${Object.keys(spec.services).join(', ')}` });
   startFaults(drill);
   if (ctx.scenario.guard) startGuard(drill, stopCondition);

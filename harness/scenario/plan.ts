@@ -1,10 +1,13 @@
 import type { LoadedScenario } from './scenario-loader.ts';
 import { describeStep } from '../runner/steps/step-registry.ts';
 import { formatMs, parseDuration } from '../util/duration.ts';
+import { SeededRandom } from '../util/seeded-random.ts';
+import { describeTarget, planFaults, type PlannedFault } from '../faults/fault-planner.ts';
 
 /** The plan `--dry-run` prints, from the same frozen data the runner uses. */
-export function describePlan(loaded: LoadedScenario): string[] {
+export function describePlan(loaded: LoadedScenario, seed: number): string[] {
   const { scenario } = loaded;
+  const faultPlan = planFaults(scenario, new SeededRandom(seed).derive('faults'));
   const lines = [`${scenario.name}  (${loaded.displayFile})`];
   if (scenario.description) lines.push(`  ${scenario.description}`);
   for (const [name, service] of Object.entries(scenario.services)) {
@@ -21,8 +24,15 @@ export function describePlan(loaded: LoadedScenario): string[] {
     lines.push(`  guard: ${analyses.join(' or ')} every ${g.interval} → ${g.then}`);
   }
   scenario.steps.forEach((step, i) => lines.push(`  ${String(i + 1).padStart(2)}. ${describeStep(step)}`));
+  if (faultPlan.length) lines.push(`  fault plan (seed ${seed}):`, ...faultPlan.map((f) => `    ${describePlannedFault(f)}`));
   lines.push(`  declared waits: ${formatMs(declaredWaitMs(loaded))}`);
   return lines;
+}
+
+export function describePlannedFault(f: PlannedFault): string {
+  const when = f.atMs !== undefined ? `at ${formatMs(f.atMs)}` : `step ${('step' in f.origin ? f.origin.step : 0) + 1}`;
+  const how = f.durationMs !== undefined ? ` for ${formatMs(f.durationMs)}` : ' until the end';
+  return `${f.id} ${when}: ${f.fault} on ${describeTarget(f.target)}${how} ${JSON.stringify(f.params)}${f.inject ? '' : ' (skipped: probability)'}`;
 }
 
 /** The time the scenario itself asks to wait (steady windows, waits, stabilization windows). */

@@ -14,6 +14,9 @@ export async function checkReleaseReferences(scenarios: LoadedScenario[], cwd: s
         try {
           const manifest = await loadReleaseManifest(resolveReleasePath(typeof ref === 'string' ? ref : ref.bundle, loaded.file, cwd));
           if (manifest.service !== service) problems.push({ file: loaded.displayFile, path, message: `the bundle is a release of service ${JSON.stringify(manifest.service)}, not ${JSON.stringify(service)}` });
+          for (const dependency of referencedDependencies(manifest)) {
+            if (!spec.dependsOn.includes(dependency)) problems.push({ file: loaded.displayFile, path, message: `the release reaches {url:${dependency}} or {addr:${dependency}}, but services.${service}.dependsOn does not list ${JSON.stringify(dependency)}` });
+          }
         } catch (error) {
           problems.push({ file: loaded.displayFile, path, message: errorMessage(error) });
         }
@@ -21,4 +24,10 @@ export async function checkReleaseReferences(scenarios: LoadedScenario[], cwd: s
     }
   }
   return problems;
+}
+
+/** Services a release's command and env reach through `{url:<name>}` / `{addr:<name>}`. */
+function referencedDependencies(manifest: { command: string[]; env: Record<string, string> }): string[] {
+  const text = [...manifest.command, ...Object.values(manifest.env)].join('\n');
+  return [...new Set([...text.matchAll(/\{(?:url|addr):([A-Za-z0-9][A-Za-z0-9_.-]*)\}/g)].map((m) => m[1]!))];
 }

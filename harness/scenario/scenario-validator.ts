@@ -1,6 +1,7 @@
 import { scenarioSchema, type Scenario } from './schema.ts';
 import { formatPath, type Problem } from './problem.ts';
 import { checkFaultReferences } from './fault-reference-check.ts';
+import { CLIENT } from '../drivers/driver.ts';
 
 /** Validates one scenario value: schema first, then references between its parts; every problem at once. */
 export function validateScenario(value: unknown, file: string, pathPrefix = ''): { scenario?: Scenario; problems: Problem[] } {
@@ -71,6 +72,7 @@ function referenceProblems(value: unknown, file: string, prefix: string): Proble
     }
     if (step.kind === 'steady' && !traffic) add(at, 'a steady-state window needs traffic (scenario.traffic) to measure');
   });
+  if (Object.hasOwn(services, CLIENT)) add(`services.${CLIENT}`, `"${CLIENT}" names the traffic's side of a link; call the service something else`);
   for (const [name, spec] of Object.entries(services)) {
     if (!isRecord(spec) || !Array.isArray(spec.dependsOn)) continue;
     spec.dependsOn.forEach((dep: unknown, i) => {

@@ -1,8 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DrillbitError, errorMessage } from '../../errors.ts';
-import type { DriverContext, EnvironmentSpec, ObservedService, ResolvedRelease, ServiceEnvironmentSpec, StartedEnvironment } from '../driver.ts';
-import type { HttpFaultRule, ProcessFaultSurface, ReplicaHandle } from '../fault-surface.ts';
+import { CLIENT, type DriverContext, type EnvironmentSpec, type ObservedService, type ResolvedRelease, type ServiceEnvironmentSpec, type StartedEnvironment } from '../driver.ts';
+import type { HttpFaultRule, NetworkFaultSurface, ProcessFaultSurface, ReplicaHandle } from '../fault-surface.ts';
+import { LinkProxies } from './link-proxies.ts';
 import { FrontProxy } from './front-proxy.ts';
 import type { Generation } from './generation.ts';
 import type { PortAllocator } from './port-allocator.ts';
@@ -46,6 +47,12 @@ export class LocalEnvironment implements StartedEnvironment {
   private readonly launcher: ReplicaLauncher;
   private downing: Promise<void> | undefined;
   private useProc = true;
+  private readonly links: LinkProxies;
+
+  /** Network faults on the run's link proxies (fault-surface.ts). */
+  get networkFaults(): NetworkFaultSurface {
+    return this.links;
+  }
 
   /** Process, resource and HTTP faults (fault-surface.ts). */
   readonly processFaults: ProcessFaultSurface = {
@@ -62,6 +69,7 @@ export class LocalEnvironment implements StartedEnvironment {
     options: LocalEnvironmentOptions,
   ) {
     this.launcher = new ReplicaLauncher(ctx, options, AbortSignal.any([this.closing.signal, ctx.signal]));
+    this.links = new LinkProxies(ctx);
   }
 
   static async start(spec: EnvironmentSpec, ctx: DriverContext, options: LocalEnvironmentOptions): Promise<LocalEnvironment> {
@@ -88,12 +96,22 @@ export class LocalEnvironment implements StartedEnvironment {
       this.ctx.teardown.defer(`local: front proxy of ${name}`, () => proxy.close());
       const state: ServiceState = {
         name, spec: serviceSpec, proxy, dataDir, generations: 0, queue: Promise.resolve(),
-        launch: { service: name, dataDir, replicas: serviceSpec.replicas, onUnexpectedExit: (replica) => this.onReplicaExit(state, replica) },
+        launch: {
+          service: name, dataDir, replicas: serviceSpec.replicas,
+          onUnexpectedExit: (replica) => this.onReplicaExit(state, replica),
+          dependencies: () => this.dependencyAddresses(name, serviceSpec.dependsOn ?? []),
+        },
       };
       this.services.set(name, state);
       const url = await proxy.listen();
       this.ctx.log.debug(`local: ${name} is at ${url.href}`);
     }
+    await this.links.start(spec.links ?? [], (to) => this.state(to).proxy.url);
+  }
+
+  /** `host:port` of each dependency as this service reaches it: through its link's fault proxy when there is one. */
+  private dependencyAddresses(service: string, dependsOn: readonly string[]): Record<string, string> {
+    return Object.fromEntries(dependsOn.map((dep) => [dep, this.links.address(service, dep) ?? this.state(dep).proxy.url.host]));
   }
 
   async deploy(service: string, release: ResolvedRelease): Promise<void> {
@@ -128,8 +146,10 @@ export class LocalEnvironment implements StartedEnvironment {
     return observed;
   }
 
+  /** The stable address; through the traffic's link proxy when network faults act on it. */
   address(service: string): URL {
-    return this.state(service).proxy.url;
+    const viaLink = this.links.address(CLIENT, service);
+    return viaLink ? new URL(`http://${viaLink}`) : this.state(service).proxy.url;
   }
 
   /** Stops every replica and proxy. Idempotent. */

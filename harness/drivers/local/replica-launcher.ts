@@ -12,6 +12,8 @@ export interface LaunchTarget {
   replicas: number;
   /** Called when one of its replicas exits without being asked to. */
   onUnexpectedExit: (replica: ReplicaProcess) => void;
+  /** `host:port` of each service it depends on, for `{url:<name>}` and `{addr:<name>}`. */
+  dependencies?: () => Record<string, string>;
 }
 
 export interface ReplicaLauncherOptions {
@@ -67,6 +69,7 @@ export class ReplicaLauncher {
         timeline: this.ctx.timeline, log: this.ctx.log,
         stopGraceMs: this.options.stopGraceMs, logLimitBytes: this.options.logLimitBytes,
         onUnexpectedExit: () => target.onUnexpectedExit(replica),
+        dependencies: target.dependencies?.() ?? {},
       });
       const graceMs = this.options.stopGraceMs ?? 2000;
       this.running.set(replica, this.ctx.teardown.defer(`local: stop replica ${id}`, () => replica.stop(), { deadlineMs: graceMs + 5000 }));

@@ -30,6 +30,8 @@ export interface ReplicaOptions {
   logLimitBytes?: number;
   /** Called when the replica exits without being asked to. */
   onUnexpectedExit?: (replica: ReplicaProcess) => void;
+  /** `host:port` of each dependency, for `{url:<name>}` and `{addr:<name>}`. */
+  dependencies?: Readonly<Record<string, string>>;
 }
 
 export interface ReplicaExit {
@@ -87,9 +89,14 @@ export class ReplicaProcess {
     this.logFile = new ReplicaLog(join(options.workDir, 'logs', `${options.id}.log`), options.logLimitBytes ?? 10 * 1024 * 1024);
   }
 
-  /** Values of `{port}`, `{dataDir}`, `{bundle}` for this replica. */
+  /** Values of `{port}`, `{dataDir}`, `{bundle}`, `{url:<dep>}` and `{addr:<dep>}` for this replica. */
   placeholders(): Record<string, string> {
-    return { port: String(this.options.port), dataDir: this.options.dataDir, bundle: this.storePath };
+    const values: Record<string, string> = { port: String(this.options.port), dataDir: this.options.dataDir, bundle: this.storePath };
+    for (const [service, hostPort] of Object.entries(this.options.dependencies ?? {})) {
+      values[`url:${service}`] = `http://${hostPort}`;
+      values[`addr:${service}`] = hostPort;
+    }
+    return values;
   }
 
   get pid(): number | undefined {
@@ -260,9 +267,9 @@ export class ReplicaProcess {
   }
 }
 
-/** Replaces `{port}`, `{dataDir}` and `{bundle}` in a command argument or env value. */
+/** Replaces `{port}`, `{dataDir}`, `{bundle}`, `{url:<dep>}` and `{addr:<dep>}` in a command argument or env value; unknown ones stay. */
 export function fillPlaceholders(text: string, values: Readonly<Record<string, string>>): string {
-  return text.replace(/\{(port|dataDir|bundle)\}/g, (_, key: string) => values[key]!);
+  return text.replace(/\{(port|dataDir|bundle|(?:url|addr):[A-Za-z0-9][A-Za-z0-9_.-]*)\}/g, (whole, key: string) => values[key] ?? whole);
 }
 
 /** Resolves when the signal aborts (used to cut a wait short; never rejects). */

@@ -1,0 +1,23 @@
+import { defineScenario, deploy, fault, steady, verifyRestored } from 'drillbit';
+
+/**
+ * shop loses stock for 2 s (a partition on the shop→stock link): orders fail while it
+ * lasts, but none is acknowledged and lost; once the partition heals, service returns and
+ * every acknowledged order reads back.
+ */
+export default defineScenario({
+  name: 'a partition heals and the data stays intact',
+  services: {
+    stock: { releases: { v1: 'fixtures/stock/v1' } },
+    shop: { releases: { v1: 'fixtures/shop/v1-with-stock' }, replicas: 2, dependsOn: ['stock'] },
+  },
+  traffic: { target: 'shop', rate: 100, reads: ['/products'], writes: '/orders', writeShare: 0.5 },
+  slo: { recoveryTime: '5s', availability: 0.5, dataLoss: 0 },
+  steps: [
+    deploy('stock', 'v1'),
+    deploy('shop', 'v1'),
+    steady('1s'),
+    fault.partition({ from: 'shop', to: 'stock' }, { mode: 'refuse' }, { for: '2s', wait: true }),
+    verifyRestored({ for: '1s' }),
+  ],
+});
