@@ -42,6 +42,12 @@ const cases: { title: string; file: string; expect: RegExp }[] = [
     file: scenarioFile('bundle.drill.yaml', base.replace(join(projectRoot, 'fixtures/shop/v1'), '/nonexistent/bundle') + 'steps:\n  - { kind: deploy, service: shop, release: good }\n'),
     expect: /bundle\.drill\.yaml: services\.shop\.releases\.good: .*nonexistent/,
   },
+  { title: 'unknown fault type', file: scenarioFile('fault-type.drill.yaml', `${base}steps:\n  - { kind: deploy, service: shop, release: good }\n  - { kind: fault, fault: teleport, target: shop }\n`), expect: /fault-type\.drill\.yaml: steps\[1\]\.fault: unknown fault type "teleport"; known: kill, pause/ },
+  { title: 'fault without a target', file: scenarioFile('fault-target.drill.yaml', `${base}steps:\n  - { kind: deploy, service: shop, release: good }\n  - { kind: fault, fault: pause, for: 1s }\n`), expect: /fault-target\.drill\.yaml: steps\[1\]\.target: / },
+  { title: 'fault with a negative duration', file: scenarioFile('fault-negative.drill.yaml', `${base}steps:\n  - { kind: deploy, service: shop, release: good }\n  - { kind: fault, fault: pause, target: shop, for: -1s }\n`), expect: /fault-negative\.drill\.yaml: steps\[1\]\.for: expected a duration/ },
+  { title: 'fault with an absurd duration', file: scenarioFile('fault-absurd.drill.yaml', `${base}faults:\n  - { at: 1s, fault: pause, target: shop, for: 100h }\nsteps:\n  - { kind: deploy, service: shop, release: good }\n`), expect: /fault-absurd\.drill\.yaml: faults\[0\]\.for: duration "100h" is longer than 24h/ },
+  { title: 'toxicity outside 0..1', file: scenarioFile('fault-toxicity.drill.yaml', `${base}steps:\n  - { kind: deploy, service: shop, release: good }\n  - { kind: fault, fault: latency, target: shop, params: { latency: 10, toxicity: 2 } }\n`), expect: /fault-toxicity\.drill\.yaml: steps\[1\]\.params\.toxicity: / },
+  { title: 'unknown fault parameter', file: scenarioFile('fault-param.drill.yaml', `${base}steps:\n  - { kind: deploy, service: shop, release: good }\n  - { kind: fault, fault: cpu-hog, target: shop, for: 1s, params: { cores: 2 } }\n`), expect: /fault-param\.drill\.yaml: steps\[1\]\.params: .*cores/ },
   { title: 'YAML syntax error', file: scenarioFile('syntax.drill.yaml', 'name: [unclosed\n'), expect: /syntax\.drill\.yaml: could not load: / },
   { title: 'TypeScript that throws', file: scenarioFile('throws.drill.ts', 'throw new Error("scenario exploded");\n'), expect: /throws\.drill\.ts: could not load: scenario exploded/ },
 ];

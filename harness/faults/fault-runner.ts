@@ -116,7 +116,7 @@ export class FaultRunner {
       try {
         await withDeadline(revertInjected ? revertInjected() : undoAll(undo), REVERT_DEADLINE_MS);
         journal.record({ ...entry, event: 'reverted' });
-        if (record.status !== 'revert-failed') record.status = 'reverted';
+        if (record.status === 'injected') record.status = 'reverted';
         record.revertedAtMs = Math.round(timeline.now());
         timeline.emit('revert', { faultId: planned.id, fault: planned.fault, target: description });
       } catch (error) {
