@@ -17,10 +17,10 @@ export default defineScenario({
   steps: [
     deploy('stock', 'v1'),
     deploy('shop', 'good'),
-    steady('2s'),
+    steady('3s'),
     deploy('shop', 'candidate'),
-    fault.latency({ from: 'shop', to: 'stock' }, { latency: 1500 }, { for: '2s' }),
+    fault.latency({ from: 'shop', to: 'stock' }, { latency: 1500 }, { for: '1500ms' }),
     expectRollback({ service: 'shop', within: '4s' }),
-    verifyRestored({ for: '1s', within: '10s' }),
+    verifyRestored({ for: '2s', within: '10s' }),
   ],
 });

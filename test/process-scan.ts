@@ -25,3 +25,52 @@ export async function waitFor<T>(probe: () => T | undefined, timeoutMs: number):
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** One process as /proc shows it now: state (`R`, `S`, `T` stopped, `Z`…), parent, start time (clock ticks since boot). */
+export interface ProcessSnapshot {
+  pid: number;
+  state: string;
+  ppid: number;
+  startTime: number;
+}
+
+export function processSnapshot(pid: number): ProcessSnapshot | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { pid, state: fields[0]!, ppid: Number(fields[1]), startTime: Number(fields[19]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** True while this very process (same pid, same start time) is alive and not a zombie. */
+export function stillRunning(p: { pid: number; startTime?: number }): boolean {
+  const now = processSnapshot(p.pid);
+  return now !== undefined && now.state !== 'Z' && now.state !== 'X' && (p.startTime === undefined || now.startTime === p.startTime);
+}
+
+/** Live processes whose parent is `ppid`. */
+export function childrenOf(ppid: number): ProcessSnapshot[] {
+  return allPids().flatMap((pid) => {
+    const p = processSnapshot(pid);
+    return p && p.ppid === ppid && p.state !== 'Z' ? [p] : [];
+  });
+}
+
+/** Live processes whose command line contains every one of `needles`. */
+export function processesWithArgs(...needles: string[]): ProcessSnapshot[] {
+  return allPids().flatMap((pid) => {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const p = processSnapshot(pid);
+      return p && p.state !== 'Z' && needles.every((n) => cmdline.includes(n)) ? [p] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+function allPids(): number[] {
+  return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number);
+}

@@ -36,8 +36,15 @@ export async function readOwner(runDir: string): Promise<RunOwner | undefined> {
   }
 }
 
-/** A run is live while the process that owns it (same pid, same start time) is. */
+/** A run is live while the process that owns it (same pid, same start time) is, and is not a zombie. */
 export async function isRunLive(owner: RunOwner): Promise<boolean> {
   if (owner.pid === process.pid) return true;
-  return isSameProcess(owner.pid, owner.procStartTime);
+  return (await isSameProcess(owner.pid, owner.procStartTime)) && !(await isZombie(owner.pid));
+}
+
+/** A killed owner its parent has not waited for yet keeps its pid and start time, but is dead. */
+async function isZombie(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const state = stat.slice(stat.lastIndexOf(')') + 2)[0];
+  return state === 'Z' || state === 'X';
 }

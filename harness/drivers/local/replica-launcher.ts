@@ -72,7 +72,7 @@ export class ReplicaLauncher {
         dependencies: target.dependencies?.() ?? {},
       });
       const graceMs = this.options.stopGraceMs ?? 2000;
-      this.running.set(replica, this.ctx.teardown.defer(`local: stop replica ${id}`, () => replica.stop(), { deadlineMs: graceMs + 5000 }));
+      this.running.set(replica, this.ctx.teardown.defer(`local: stop replica ${id}`, () => replica.stop(), { deadlineMs: graceMs + 10_000 }));
       try {
         replica.start();
         await replica.waitHealthy(signal);

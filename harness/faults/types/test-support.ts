@@ -1,9 +1,10 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DriverContext, ResolvedRelease } from '../../drivers/driver.ts';
+import type { DriverContext, LinkSpec, ResolvedRelease, ServiceEnvironmentSpec } from '../../drivers/driver.ts';
 import type { ProcessFaultSurface } from '../../drivers/fault-surface.ts';
 import { LocalDriver } from '../../drivers/local/local-driver.ts';
+import { LinkProxies } from '../../drivers/local/link-proxies.ts';
 import type { LocalEnvironment } from '../../drivers/local/local-environment.ts';
 import { testContext, writeTestBundle, type TestBundleOptions } from '../../drivers/local/test-support.ts';
 import { removeReadOnlyTree } from '../../release/release-store.ts';
@@ -23,11 +24,23 @@ export interface FaultTestEnv {
   /** The i-th serving replica as a fault target, as the runner resolves it. */
   replica(index?: number): Extract<FaultTarget, { kind: 'replica' }>;
   service: FaultTarget;
+  /** Where a link's fault proxy listens (`links` option), as its `from` side reaches it. */
+  linkAddress(from: string, to: string): URL;
   /** Tears down the environment (every replica) and removes the directory; reports teardown failures. */
   close(): Promise<string[]>;
 }
 
-export async function startFaultEnv(options: { replicas?: number; stopGraceMs?: number; bundle?: TestBundleOptions } = {}): Promise<FaultTestEnv> {
+export interface FaultEnvOptions {
+  replicas?: number;
+  stopGraceMs?: number;
+  bundle?: TestBundleOptions;
+  /** Links routed through the run's fault proxies (`{ from: CLIENT, to: 'shop' }`: `address` goes through one). */
+  links?: LinkSpec[];
+  /** More services, started but never deployed (a dependent whose link to shop has a proxy). */
+  otherServices?: Record<string, ServiceEnvironmentSpec>;
+}
+
+export async function startFaultEnv(options: FaultEnvOptions = {}): Promise<FaultTestEnv> {
   const root = await mkdtemp(join(tmpdir(), 'drillbit-faults-'));
   const driver = new LocalDriver({ stopGraceMs: options.stopGraceMs ?? 1000 });
   const dir = await writeTestBundle(join(root, 'bundles'), 'v1', options.bundle);
@@ -39,12 +52,18 @@ export async function startFaultEnv(options: { replicas?: number; stopGraceMs?: 
     return failures.map((f) => `${f.name}: ${f.error}`);
   };
   try {
-    const env = await driver.up({ services: { shop: { replicas: options.replicas ?? 1, strategy: 'blue-green' } } }, driverCtx);
+    const services = { shop: { replicas: options.replicas ?? 1, strategy: 'blue-green' as const }, ...options.otherServices };
+    const env = await driver.up({ services, links: options.links }, driverCtx);
     await env.deploy('shop', release);
     const surface = env.processFaults;
     return {
       env, surface, driverCtx, release, address: env.address('shop'), close,
       service: { kind: 'service', service: 'shop' },
+      linkAddress: (from, to) => {
+        const address = env.networkFaults instanceof LinkProxies ? env.networkFaults.address(from, to) : undefined;
+        if (!address) throw new Error(`no fault proxy on ${from}->${to}`);
+        return new URL(`http://${address}`);
+      },
       context: (injectionId, signal = driverCtx.signal) => ({
         env, timeline: driverCtx.timeline, log: silentLogger, signal, random: new SeededRandom(42).derive(injectionId), workDir: driverCtx.workDir, injectionId,
       }),
