@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 
 export interface HostPort {
   /** Empty: every interface (Go's ":8474"). */
@@ -33,4 +33,15 @@ export function connectHost(host: string): string {
   if (host === '' || host === '0.0.0.0') return '127.0.0.1';
   if (host === '::') return '::1';
   return host;
+}
+
+/** Listens a server (net or http) on an address and resolves with where it really listens (port 0 → the real port). */
+export function listenOn(server: Server, address: HostPort): Promise<HostPort> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: address.host || undefined, port: address.port }, () => {
+      server.off('error', reject);
+      resolve(listenedAddress(server.address()));
+    });
+  });
 }

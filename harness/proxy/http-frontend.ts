@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { chance } from './chance.ts';
 import { withDeadline } from './deadline.ts';
-import { formatHostPort, listenedAddress, type HostPort } from './host-port.ts';
+import { formatHostPort, listenOn, type HostPort } from './host-port.ts';
 import type { FrontendContext, ProxyFrontend } from './proxy-frontend.ts';
 import type { Toxic } from './toxic.ts';
 
@@ -50,13 +50,7 @@ export class HttpFrontend implements ProxyFrontend {
   }
 
   listen(address: HostPort): Promise<HostPort> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen({ host: address.host || undefined, port: address.port }, () => {
-        this.server.off('error', reject);
-        resolve(listenedAddress(this.server.address()));
-      });
-    });
+    return listenOn(this.server, address);
   }
 
   close(): Promise<void> {

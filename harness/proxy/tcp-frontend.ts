@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { withDeadline } from './deadline.ts';
-import { listenedAddress, type HostPort } from './host-port.ts';
+import { listenOn, type HostPort } from './host-port.ts';
 import type { FrontendContext, ProxyFrontend } from './proxy-frontend.ts';
 import { TcpConnection } from './tcp-connection.ts';
 import type { Toxic } from './toxic.ts';
@@ -22,13 +22,7 @@ export class TcpFrontend implements ProxyFrontend {
   }
 
   listen(address: HostPort): Promise<HostPort> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen({ host: address.host || undefined, port: address.port }, () => {
-        this.server.off('error', reject);
-        resolve(listenedAddress(this.server.address()));
-      });
-    });
+    return listenOn(this.server, address);
   }
 
   close(): Promise<void> {
