@@ -105,14 +105,18 @@ function dedupe(entries: Entry[]): Entry[] {
 async function packTar(entries: Entry[]): Promise<Buffer> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
-  pack.on('data', (chunk: Buffer) => chunks.push(chunk));
+  pack.on('data', (chunk) => void chunks.push(chunk as Buffer));
   const done = new Promise<void>((resolve, reject) => {
     pack.on('end', resolve);
     pack.on('error', reject);
   });
   for (const entry of entries) {
     const header = { name: entry.path, mode: entry.mode, mtime: EPOCH, uid: 0, gid: 0, uname: 'root', gname: 'root', type: entry.type, linkname: entry.linkname };
-    await new Promise<void>((resolve, reject) => pack.entry(header, entry.content ?? undefined, (error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) => {
+      const done = (error?: Error | null) => (error ? reject(error) : resolve());
+      if (entry.content) pack.entry(header, entry.content, done);
+      else pack.entry(header, done);
+    });
   }
   pack.finalize();
   await done;

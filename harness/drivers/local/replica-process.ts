@@ -89,9 +89,9 @@ export class ReplicaProcess {
     this.logFile = new ReplicaLog(join(options.workDir, 'logs', `${options.id}.log`), options.logLimitBytes ?? 10 * 1024 * 1024);
   }
 
-  /** Values of `{port}`, `{dataDir}`, `{bundle}`, `{url:<dep>}` and `{addr:<dep>}` for this replica. */
+  /** Values of `{host}` (the address to listen on), `{port}`, `{dataDir}`, `{bundle}`, `{url:<dep>}` and `{addr:<dep>}` for this replica. */
   placeholders(): Record<string, string> {
-    const values: Record<string, string> = { port: String(this.options.port), dataDir: this.options.dataDir, bundle: this.storePath };
+    const values: Record<string, string> = { host: '127.0.0.1', port: String(this.options.port), dataDir: this.options.dataDir, bundle: this.storePath };
     for (const [service, hostPort] of Object.entries(this.options.dependencies ?? {})) {
       values[`url:${service}`] = `http://${hostPort}`;
       values[`addr:${service}`] = hostPort;
@@ -267,9 +267,9 @@ export class ReplicaProcess {
   }
 }
 
-/** Replaces `{port}`, `{dataDir}`, `{bundle}`, `{url:<dep>}` and `{addr:<dep>}` in a command argument or env value; unknown ones stay. */
+/** Replaces `{host}`, `{port}`, `{dataDir}`, `{bundle}`, `{url:<dep>}` and `{addr:<dep>}` in a command argument or env value; unknown ones stay. */
 export function fillPlaceholders(text: string, values: Readonly<Record<string, string>>): string {
-  return text.replace(/\{(port|dataDir|bundle|(?:url|addr):[A-Za-z0-9][A-Za-z0-9_.-]*)\}/g, (whole, key: string) => values[key] ?? whole);
+  return text.replace(/\{(host|port|dataDir|bundle|(?:url|addr):[A-Za-z0-9][A-Za-z0-9_.-]*)\}/g, (whole, key: string) => values[key] ?? whole);
 }
 
 /** Resolves when the signal aborts (used to cut a wait short; never rejects). */
