@@ -20,6 +20,8 @@ export interface ResolvedRelease {
   manifest: ReleaseManifest;
   /** Local driver: the read-only, content-addressed copy that replicas run from. */
   storePath?: string;
+  /** Docker driver: the image the release runs as, pinned by ID (`sha256:…`); the tag is for people only. */
+  image?: { id: string; tag?: string };
 }
 
 export interface ServiceEnvironmentSpec {
@@ -84,7 +86,8 @@ export interface StartedEnvironment {
   /**
    * Rolls out a release. Blue/green: new replicas start and must pass health before the
    * stable address switches to them; the previous release stays warm. A release that does
-   * not become healthy is rejected (DeployRejectedError) and the running release keeps serving.
+   * not become healthy is rejected (DeployRejectedError) and, blue/green, the running release
+   * keeps serving (recreate has stopped it first: the service answers 503 until a rollback).
    */
   deploy(service: string, release: ResolvedRelease): Promise<void>;
   /** Switches the service back to `to`: instant when it is still warm, a deploy otherwise. */

@@ -163,6 +163,7 @@ export class LocalEnvironment implements StartedEnvironment {
     for (const state of this.services.values()) state.proxy.setPool([]);
     await this.launcher.stopAll();
     await Promise.all([...this.services.values()].map((state) => state.proxy.close()));
+    await this.links.close();
     for (const state of this.services.values()) state.serving = state.warm = undefined;
   }
 
