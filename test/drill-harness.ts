@@ -8,11 +8,12 @@ import { runDrills } from '../harness/runner/run-drills.ts';
 import { silentLogger } from '../harness/runner/logger.ts';
 import type { Reporter } from '../harness/report/reporter.ts';
 import type { RunResults } from '../harness/verdict/results.ts';
+import type { Driver } from '../harness/drivers/driver.ts';
 
 export const projectRoot = resolve(import.meta.dirname, '..');
 
-/** Runs scenario files in-process on the local driver, with a throwaway state directory. */
-export async function runDrillFiles(paths: string[], options: { parallel?: number; seed?: number; repeat?: number } = {}): Promise<RunResults> {
+/** Runs scenario files in-process (on the local driver unless told otherwise), with a throwaway state directory. */
+export async function runDrillFiles(paths: string[], options: { parallel?: number; seed?: number; repeat?: number; driver?: Driver } = {}): Promise<RunResults> {
   const stateDir = await mkdtemp(join(tmpdir(), 'drillbit-test-'));
   try {
     const files = await findScenarioFiles(paths, projectRoot);
@@ -22,7 +23,7 @@ export async function runDrillFiles(paths: string[], options: { parallel?: numbe
     return await runDrills({
       runId: `test-${Date.now().toString(36)}`,
       scenarios,
-      driver: new LocalDriver(),
+      driver: options.driver ?? new LocalDriver(),
       repeat: options.repeat ?? 1,
       parallel: options.parallel ?? 1,
       seed: options.seed ?? 42,

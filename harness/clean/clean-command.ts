@@ -1,19 +1,29 @@
 import { ExitCode } from '../errors.ts';
 import type { CliEnvironment } from '../cli/cli-environment.ts';
-import { reapDeadRuns } from './run-reaper.ts';
+import { reapDeadRuns, type ReapReport } from './run-reaper.ts';
 
 /** `drillbit clean`: reaps what killed runs left (processes, faults); live runs are left alone. */
 export async function cleanCommand(flags: { dryRun?: boolean }, cli: CliEnvironment): Promise<number> {
   const reports = await reapDeadRuns(cli.stateDir, { dryRun: flags.dryRun });
   const reaped = reports.filter((r) => !r.skipped);
   const verb = flags.dryRun ? 'would' : '';
-  for (const r of reaped.filter((x) => x.processesKilled || x.undosReplayed || x.errors.length)) {
-    cli.stdout(`run ${r.runId}: ${verb ? 'would kill' : 'killed'} ${r.processesKilled} process${r.processesKilled === 1 ? '' : 'es'}, ${verb ? 'would replay' : 'replayed'} ${r.undosReplayed} fault undo${r.undosReplayed === 1 ? '' : 's'}\n`);
+  for (const r of reaped.filter((x) => x.processesKilled || x.undosReplayed || dockerCount(x) || x.errors.length)) {
+    const docker = dockerCount(r) ? `, ${verb ? 'would remove' : 'removed'} ${plural(r.containersRemoved, 'container')}, ${plural(r.networksRemoved, 'network')}, ${plural(r.volumesRemoved, 'volume')}` : '';
+    cli.stdout(`run ${r.runId}: ${verb ? 'would kill' : 'killed'} ${r.processesKilled} process${r.processesKilled === 1 ? '' : 'es'}, ${verb ? 'would replay' : 'replayed'} ${r.undosReplayed} fault undo${r.undosReplayed === 1 ? '' : 's'}${docker}\n`);
     for (const error of r.errors) cli.stderr(`  ${error}\n`);
   }
   const live = reports.filter((r) => r.skipped === 'live').length;
   const processes = reaped.reduce((n, r) => n + r.processesKilled, 0);
   const undos = reaped.reduce((n, r) => n + r.undosReplayed, 0);
-  cli.stdout(`clean: ${reaped.length} dead run${reaped.length === 1 ? '' : 's'} reaped (${processes} processes, ${undos} undos)${live ? `; ${live} live run${live === 1 ? '' : 's'} left alone` : ''}\n`);
+  const containers = reaped.reduce((n, r) => n + dockerCount(r), 0);
+  cli.stdout(`clean: ${reaped.length} dead run${reaped.length === 1 ? '' : 's'} reaped (${processes} processes, ${undos} undos${containers ? `, ${containers} containers/networks/volumes` : ''})${live ? `; ${live} live run${live === 1 ? '' : 's'} left alone` : ''}\n`);
   return reaped.some((r) => r.errors.length) ? ExitCode.failed : ExitCode.ok;
+}
+
+function dockerCount(r: ReapReport): number {
+  return r.containersRemoved + r.networksRemoved + r.volumesRemoved;
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -6,6 +6,7 @@ import { executeUndo, isSameProcess } from '../faults/undo-executor.ts';
 import { readFile } from 'node:fs/promises';
 import type { PidRecord } from '../process/pid-file.ts';
 import { isRunLive, markRunFinished, readOwner } from './run-owner.ts';
+import { readAttemptRecord, removeLabelled, type DockerAttemptRecord } from '../drivers/docker/labelled-resources.ts';
 
 export interface ReapReport {
   runId: string;
@@ -13,25 +14,61 @@ export interface ReapReport {
   skipped?: 'live' | 'finished';
   undosReplayed: number;
   processesKilled: number;
+  /** Containers, networks and volumes labelled `drillbit.run=<runId>` that were removed (docker driver). */
+  containersRemoved: number;
+  networksRemoved: number;
+  volumesRemoved: number;
   errors: string[];
 }
 
 /**
  * Reaps what a dead run left: replays the undo records of faults its journal shows as
  * not reverted (newest first), then stops every process it recorded in a pid file (only
- * when the pid still names that process). Selects by the run's own files, never by names.
+ * when the pid still names that process), then removes every container, network and
+ * volume labelled with its run id on the engine its attempts recorded (`docker.json`).
+ * Selects by the run's own files and labels, never by names. A run whose engine does not
+ * answer stays unreaped, so a later `drillbit clean` finishes the job.
  */
 export async function reapRun(runDir: string, options: { dryRun?: boolean } = {}): Promise<ReapReport> {
   const owner = await readOwner(runDir);
-  const report: ReapReport = { runId: owner?.runId ?? basename(runDir), undosReplayed: 0, processesKilled: 0, errors: [] };
+  const report: ReapReport = { runId: owner?.runId ?? basename(runDir), undosReplayed: 0, processesKilled: 0, containersRemoved: 0, networksRemoved: 0, volumesRemoved: 0, errors: [] };
   if (owner?.finishedAt) return { ...report, skipped: 'finished' };
   if (owner && (await isRunLive(owner))) return { ...report, skipped: 'live' };
+  const engines = new Set<string>();
+  let engineMissing = false;
   for (const attemptDir of await subdirectories(runDir)) {
     await replayUndos(join(attemptDir, 'faults.ndjson'), report, options);
     await killRecorded(join(attemptDir, 'pids'), report, options);
+    const record = await readAttemptRecord(attemptDir);
+    const key = record && `${record.engine}\0${record.runId}`;
+    if (!record || !key || engines.has(key)) continue;
+    engines.add(key);
+    if (!(await removeContainers(record, report, options))) engineMissing = true;
   }
-  if (!options.dryRun) await markRunFinished(runDir, owner ?? { runId: report.runId, pid: 0, startedAt: '', cwd: '' });
+  if (!options.dryRun && !engineMissing) await markRunFinished(runDir, owner ?? { runId: report.runId, pid: 0, startedAt: '', cwd: '' });
   return report;
+}
+
+/** Everything labelled `drillbit.run=<runId>` on the attempt's engine; false when that engine does not answer. */
+async function removeContainers(record: DockerAttemptRecord, report: ReapReport, options: { dryRun?: boolean }): Promise<boolean> {
+  // Loaded only for runs that used the docker driver.
+  const { DockerEngine } = await import('../drivers/docker/docker-engine.ts');
+  const { LABELS } = await import('../drivers/docker/docker-names.ts');
+  const engine = DockerEngine.at(record.engine);
+  if (!(await engine.available())) {
+    report.errors.push(`run ${record.runId} left containers on ${record.engine}, which does not answer; run drillbit clean again once it does`);
+    return false;
+  }
+  try {
+    const removed = await removeLabelled(engine, LABELS.run, record.runId, options);
+    report.containersRemoved += removed.containers.length;
+    report.networksRemoved += removed.networks.length;
+    report.volumesRemoved += removed.volumes.length;
+    report.errors.push(...removed.errors);
+  } catch (error) {
+    report.errors.push(`containers of run ${record.runId} on ${record.engine}: ${errorMessage(error)}`);
+  }
+  return true;
 }
 
 async function replayUndos(journal: string, report: ReapReport, options: { dryRun?: boolean }): Promise<void> {

@@ -47,7 +47,7 @@ function buildProgram(cli: CliEnvironment, setExit: (code: number) => void): Com
     .command('run')
     .description('run scenarios (files or folders; default scenarios/)')
     .argument('[paths...]', 'scenario files or folders')
-    .option('--driver <name>', 'where the environment runs: local', 'local')
+    .option('--driver <name>', 'where the environment runs: local, docker', 'local')
     .option('--reporter <list>', 'comma list of reporters: list, json', listValue, ['list', 'json'])
     .option('--output <dir>', 'output directory (default reports/<runId>/)')
     .option('--repeat <n>', 'run each scenario n times', positiveInt('--repeat', 1000), 1)
@@ -65,7 +65,8 @@ function buildProgram(cli: CliEnvironment, setExit: (code: number) => void): Com
     .description('check scenarios and their releases without running them')
     .argument('[paths...]', 'scenario files or folders')
     .option('--plan', 'also print each plan')
-    .action(async (paths: string[], flags: { plan?: boolean }) => setExit(await (await import('./validate-command.ts')).validateCommand(paths, flags, cli)));
+    .option('--driver <name>', 'the driver the scenarios are meant for: local, docker (docker releases may be local images)', 'local')
+    .action(async (paths: string[], flags: { plan?: boolean; driver?: string }) => setExit(await (await import('./validate-command.ts')).validateCommand(paths, flags, cli)));
 
   program
     .command('list')

@@ -29,7 +29,7 @@ export interface RunFlags {
 
 export async function runCommand(paths: string[], flags: RunFlags, cli: CliEnvironment): Promise<number> {
   const driver = getDriver(flags.driver);
-  const scenarios = select(await loadValidScenarios(paths, cli.cwd, { checkReleases: flags.driver === 'local' }), flags);
+  const scenarios = select(await loadValidScenarios(paths, cli.cwd, { checkReleases: true, allowImages: flags.driver !== 'local' }), flags);
   const seed = flags.seed ?? randomSeed();
   if (flags.dryRun) {
     cli.stdout(`plan: ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'} × ${flags.repeat} on driver ${driver.name}, seed ${seed}, parallel ${flags.parallel}\n`);

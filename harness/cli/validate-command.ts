@@ -4,8 +4,8 @@ import type { CliEnvironment } from './cli-environment.ts';
 import { loadValidScenarios } from './load-scenarios.ts';
 
 /** Validates scenarios (schema, references, release bundles) without starting anything. */
-export async function validateCommand(paths: string[], flags: { plan?: boolean }, cli: CliEnvironment): Promise<number> {
-  const scenarios = await loadValidScenarios(paths, cli.cwd, { checkReleases: true });
+export async function validateCommand(paths: string[], flags: { plan?: boolean; driver?: string }, cli: CliEnvironment): Promise<number> {
+  const scenarios = await loadValidScenarios(paths, cli.cwd, { checkReleases: true, allowImages: (flags.driver ?? 'local') !== 'local' });
   for (const loaded of scenarios) {
     cli.stdout(`ok ${loaded.displayFile}: ${loaded.scenario.name}\n`);
     if (flags.plan) cli.stdout(`${describePlan(loaded, 0).join('\n')}\n`);

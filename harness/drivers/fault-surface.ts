@@ -12,6 +12,10 @@ export interface ReplicaHandle {
   procStartTime?: number;
   serving: boolean;
   alive: boolean;
+  /** Container drivers: the container (full ID) this replica runs in; `pid`/`pgid` are then its init process on the host. */
+  containerId?: string;
+  /** Container drivers: the engine that runs it, as `DOCKER_HOST` names it (`unix:///var/run/docker.sock`), for undo records. */
+  engine?: string;
 }
 
 export interface HttpFaultRule {
@@ -39,6 +43,19 @@ export interface ProcessFaultSurface {
   dataDir(service: string): string;
   /** Adds an HTTP fault at the service's stable address; the returned function removes it (idempotent). */
   addHttpFault(service: string, rule: HttpFaultRule): () => void;
+
+  // Optional, for drivers whose replicas are containers: the engine's own operations, which
+  // the process faults use instead of signals when present (a signal to a container's init
+  // from the host bypasses the engine, which then reports a state that is not true).
+
+  /** Kills the replica now (SIGKILL through the engine); resolves once the driver saw it die. */
+  killReplica?(service: string, replicaId: string): Promise<void>;
+  /** Freezes the replica (`docker pause`); resolves once it is paused. */
+  pauseReplica?(service: string, replicaId: string): Promise<void>;
+  /** Thaws a paused replica; idempotent (a replica that is not paused, or gone, is left as it is). */
+  resumeReplica?(service: string, replicaId: string): Promise<void>;
+  /** Stops the replica (SIGTERM, SIGKILL after `graceMs`) and starts it again in its slot, healthy before it takes traffic. */
+  restartReplica?(service: string, replicaId: string, graceMs: number): Promise<void>;
 }
 
 /** A toxic as Toxiproxy describes it. */

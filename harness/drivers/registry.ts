@@ -1,18 +1,24 @@
 import { DrillbitError } from '../errors.ts';
 import type { Driver } from './driver.ts';
+import { DockerDriver } from './docker/docker-driver.ts';
 import { LocalDriver } from './local/local-driver.ts';
 
+/** What a driver factory may read: the environment the CLI passes (`DOCKER_HOST`…), never `process.env` itself. */
+export type DriverEnvironment = Readonly<Record<string, string | undefined>>;
+
 /** Every driver, by the name `--driver` takes. Explicit, so importing a driver has no side effect. */
-export const drivers: Readonly<Record<string, () => Driver>> = {
+export const drivers: Readonly<Record<string, (env: DriverEnvironment) => Driver>> = {
   local: () => new LocalDriver(),
+  docker: (env) => DockerDriver.fromEnvironment(env),
 };
 
-export function getDriver(name: string): Driver {
+/** The driver named by `--driver`; `env` is the CLI's environment (default this process's). */
+export function getDriver(name: string, env: DriverEnvironment = process.env): Driver {
   const known = Object.keys(drivers);
   if (!Object.hasOwn(drivers, name)) {
     throw new DrillbitError('bad-input', `--driver: unknown driver "${name}"; known drivers: ${known.join(', ')}`, { hint: `pass --driver ${known.join('|')}` });
   }
-  return drivers[name]!();
+  return drivers[name]!(env);
 }
 
 export function driverNames(): string[] {

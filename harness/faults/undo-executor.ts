@@ -23,6 +23,23 @@ export async function executeUndo(undo: UndoRecord): Promise<void> {
     case 'in-process':
       // Died with the run that held it; a live run reverts it through the fault's own revert.
       return;
+    case 'docker':
+      await dockerUndo(undo);
+      return;
+  }
+}
+
+/** Loaded only when a journal holds a container undo: a run of the local driver never loads dockerode. */
+async function dockerUndo(undo: Extract<UndoRecord, { kind: 'docker' }>): Promise<void> {
+  const { DockerEngine, describeDockerError, isNotFound } = await import('../drivers/docker/docker-engine.ts');
+  const engine = DockerEngine.at(undo.engine);
+  if (undo.op === 'remove-container') return engine.removeContainer(undo.container);
+  const info = await engine.inspectContainer(undo.container);
+  if (!info?.State.Paused) return;
+  try {
+    await engine.docker.getContainer(undo.container).unpause();
+  } catch (error) {
+    if (!isNotFound(error) && !/is not paused/i.test(describeDockerError(error))) throw error;
   }
 }
 

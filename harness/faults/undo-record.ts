@@ -12,4 +12,10 @@ export type UndoRecord =
   /** Remove a file or directory the fault created (disk fill). */
   | { kind: 'remove-path'; path: string }
   /** In-process state that dies with the run (a toxic on the run's own proxy); undone by the live run only. */
-  | { kind: 'in-process'; description: string };
+  | { kind: 'in-process'; description: string }
+  /**
+   * A container operation through its engine (`engine`: a `DOCKER_HOST` URL, default the
+   * system socket): unpause it (after a pause fault), or remove it (one a fault created).
+   * A container that is gone, or not paused, is already undone.
+   */
+  | { kind: 'docker'; op: 'unpause' | 'remove-container'; container: string; engine?: string };

@@ -25,6 +25,8 @@ export async function resolveAllReleases(scenarios: LoadedScenario[], driver: Dr
         try {
           releases.set(name, await cache.get(key)!);
         } catch (error) {
+          // No engine is not bad input: it is exit 3, with the driver's hint to start one.
+          if (error instanceof DrillbitError && error.code === 'infrastructure') throw error;
           problems.push(`${loaded.displayFile}: services.${service}.releases.${name}: ${errorMessage(error)}`);
         }
       }

@@ -91,8 +91,10 @@ export function attemptSeed(rootSeed: number, loaded: LoadedScenario, attempt: n
 
 /** What earlier runs left when they were killed (SIGKILL, a crash) is reaped before this one starts. */
 async function reapLeftovers(options: RunOptions): Promise<void> {
-  const reaped = (await reapDeadRuns(options.stateDir)).filter((r) => !r.skipped && (r.processesKilled || r.undosReplayed));
-  for (const r of reaped) options.log.warn(`reaped what the killed run ${r.runId} left: ${r.processesKilled} processes, ${r.undosReplayed} fault undos`);
+  const reaped = (await reapDeadRuns(options.stateDir)).filter((r) => !r.skipped && (r.processesKilled || r.undosReplayed || r.containersRemoved || r.networksRemoved || r.volumesRemoved));
+  for (const r of reaped) {
+    options.log.warn(`reaped what the killed run ${r.runId} left: ${r.processesKilled} processes, ${r.undosReplayed} fault undos, ${r.containersRemoved} containers, ${r.networksRemoved} networks, ${r.volumesRemoved} volumes`);
+  }
 }
 
 function runJob(job: Job, options: RunOptions, releases: Awaited<ReturnType<typeof resolveAllReleases>> extends Map<unknown, infer V> ? V : never): Promise<ScenarioResult> {

@@ -1,18 +1,25 @@
+import { existsSync } from 'node:fs';
 import { loadReleaseManifest } from '../release/bundle-loader.ts';
 import { errorMessage } from '../errors.ts';
 import type { LoadedScenario } from './scenario-loader.ts';
 import type { Problem } from './problem.ts';
 import { resolveReleasePath } from './scenario-files.ts';
 
-/** Local releases: every bundle exists, holds a valid release.json, and belongs to its service. Writes nothing. */
-export async function checkReleaseReferences(scenarios: LoadedScenario[], cwd: string): Promise<Problem[]> {
+/**
+ * Every bundle exists, holds a valid release.json, and belongs to its service. Writes
+ * nothing. With `allowImages` (container drivers), a reference that is not a directory
+ * may name a local image: the driver checks it when the run starts.
+ */
+export async function checkReleaseReferences(scenarios: LoadedScenario[], cwd: string, options: { allowImages?: boolean } = {}): Promise<Problem[]> {
   const problems: Problem[] = [];
   for (const loaded of scenarios) {
     for (const [service, spec] of Object.entries(loaded.scenario.services)) {
       for (const [name, ref] of Object.entries(spec.releases)) {
         const path = `services.${service}.releases.${name}`;
+        const location = resolveReleasePath(typeof ref === 'string' ? ref : ref.bundle, loaded.file, cwd);
+        if (options.allowImages && !existsSync(location)) continue;
         try {
-          const manifest = await loadReleaseManifest(resolveReleasePath(typeof ref === 'string' ? ref : ref.bundle, loaded.file, cwd));
+          const manifest = await loadReleaseManifest(location);
           if (manifest.service !== service) problems.push({ file: loaded.displayFile, path, message: `the bundle is a release of service ${JSON.stringify(manifest.service)}, not ${JSON.stringify(service)}` });
           for (const dependency of referencedDependencies(manifest)) {
             if (!spec.dependsOn.includes(dependency)) problems.push({ file: loaded.displayFile, path, message: `the release reaches {url:${dependency}} or {addr:${dependency}}, but services.${service}.dependsOn does not list ${JSON.stringify(dependency)}` });

@@ -39,7 +39,9 @@ export const crashLoopFault: FaultType<CrashLoopParams> = {
     const signal = AbortSignal.any([stop.signal, ctx.signal]);
     // Not cut short by the revert: once the loop ends, the driver has seen every kill, so the revert's replacement cannot race one.
     const kill = async (pid: number, pgid: number) => {
-      signalGroup(pgid, 'SIGKILL');
+      // A container is killed through its engine; a process by signal.
+      if (surface.killReplica) await surface.killReplica(replica.service, replica.replicaId);
+      else signalGroup(pgid, 'SIGKILL');
       if (!(await waitReplicaDown(surface, replica, pid, waitMs, ctx.signal))) {
         throw new DrillbitError('timeout', `fault crash-loop on ${describeReplica(replica)}: pid ${pid} still running ${waitMs}ms after SIGKILL`);
       }

@@ -12,7 +12,7 @@ const params = z.strictObject({
 
 export type KillParams = z.output<typeof params>;
 
-/** SIGKILL to a replica's process group; the revert starts a replacement in its slot. */
+/** SIGKILL to a replica's process group (a container: through the engine); the revert starts a replacement in its slot. */
 export const killFault: FaultType<KillParams> = {
   name: 'kill',
   description: 'SIGKILL a replica (its whole process group); the revert starts a replacement of the same release',
@@ -29,8 +29,11 @@ export const killFault: FaultType<KillParams> = {
     const surface = processSurface(ctx, 'kill');
     const handle = liveReplica(surface, replica, 'kill');
     const revert = revertOnce(() => restoreReplica(surface, replica, ctx, 'kill'));
-    signalGroup(handle.pgid, 'SIGKILL');
+    // A container is killed through its engine (which then knows it died); a process by signal.
+    const how = surface.killReplica ? `container ${handle.containerId?.slice(0, 12) ?? replica.replicaId} killed (SIGKILL through the engine)` : `killed (SIGKILL to process group ${handle.pgid})`;
     try {
+      if (surface.killReplica) await surface.killReplica(replica.service, replica.replicaId);
+      else signalGroup(handle.pgid, 'SIGKILL');
       if (!(await waitReplicaDown(surface, replica, handle.pid, waitMs, ctx.signal))) {
         throw new DrillbitError('timeout', `fault kill on ${describeReplica(replica)}: still running ${waitMs}ms after SIGKILL`);
       }
@@ -38,6 +41,6 @@ export const killFault: FaultType<KillParams> = {
       await revert().catch(() => undefined);
       throw error;
     }
-    return { revert, detail: `pid ${handle.pid} killed (SIGKILL to process group ${handle.pgid})` };
+    return { revert, detail: `pid ${handle.pid} ${how}` };
   },
 };

@@ -12,10 +12,14 @@ const params = z.strictObject({});
 
 export type PauseParams = z.output<typeof params>;
 
-/** SIGSTOP to a replica's process group for the fault's duration: it holds connections and answers nothing. */
+/**
+ * SIGSTOP to a replica's process group for the fault's duration: it holds connections and
+ * answers nothing. A container is frozen through its engine instead (`docker pause`), so
+ * the engine's view stays true; its undo is an unpause the journal can replay.
+ */
 export const pauseFault: FaultType<PauseParams> = {
   name: 'pause',
-  description: 'SIGSTOP a replica (its whole process group) for the duration; the revert sends SIGCONT',
+  description: 'SIGSTOP a replica (its whole process group; a container: docker pause) for the duration; the revert sends SIGCONT (docker unpause)',
   targets: 'replica',
   params,
   needsDuration: true,
@@ -24,8 +28,19 @@ export const pauseFault: FaultType<PauseParams> = {
   },
   async inject(target, _params, ctx) {
     const replica = replicaTarget(target, 'pause');
-    const handle = liveReplica(processSurface(ctx, 'pause'), replica, 'pause');
+    const surface = processSurface(ctx, 'pause');
+    const handle = liveReplica(surface, replica, 'pause');
     const undo = resume(replica, ctx);
+    if (surface.pauseReplica && undo.kind === 'docker') {
+      const revert = revertOnce(() => (surface.resumeReplica ? surface.resumeReplica(replica.service, replica.replicaId) : executeUndo(undo)));
+      try {
+        await surface.pauseReplica(replica.service, replica.replicaId);
+      } catch (error) {
+        await revert().catch(() => undefined);
+        throw error;
+      }
+      return { revert, detail: `container ${undo.container.slice(0, 12)} paused (docker pause; pid ${handle.pid})` };
+    }
     const revert = revertOnce(() => executeUndo(undo));
     signalGroup(handle.pgid, 'SIGSTOP');
     try {
@@ -38,9 +53,11 @@ export const pauseFault: FaultType<PauseParams> = {
   },
 };
 
-/** The undo: SIGCONT to the group, only while the pid still names the replica's process. */
+/** The undo: SIGCONT to the group, only while the pid still names the replica's process; for a container, an unpause through its engine. */
 function resume(replica: ReplicaTarget, ctx: FaultContext): UndoRecord {
-  const handle = ctx.env.processFaults?.replicas(replica.service).find((r) => r.id === replica.replicaId && r.pid === replica.pid);
+  const surface = ctx.env.processFaults;
+  const handle = surface?.replicas(replica.service).find((r) => r.id === replica.replicaId && r.pid === replica.pid);
+  if (surface?.pauseReplica && handle?.containerId) return { kind: 'docker', op: 'unpause', container: handle.containerId, engine: handle.engine };
   return { kind: 'signal', pid: replica.pid, pgid: handle?.pgid ?? replica.pid, procStartTime: replica.procStartTime ?? handle?.procStartTime, signal: 'SIGCONT' };
 }
 

@@ -30,8 +30,12 @@ export const restartFault: FaultType<RestartParams> = {
     const revert = revertOnce(() => restoreReplica(surface, replica, ctx, 'restart'));
     let how = 'SIGTERM';
     try {
-      signalGroup(handle.pgid, 'SIGTERM');
-      if (!(await waitReplicaDown(surface, replica, handle.pid, graceMs, ctx.signal))) {
+      if (surface.restartReplica) {
+        // A container: the engine stops it (SIGTERM, SIGKILL after the grace) and starts it again in its slot.
+        how = `docker stop -t ${Math.ceil(graceMs / 1000)}, started again`;
+        await surface.restartReplica(replica.service, replica.replicaId, graceMs);
+      } else signalGroup(handle.pgid, 'SIGTERM');
+      if (!surface.restartReplica && !(await waitReplicaDown(surface, replica, handle.pid, graceMs, ctx.signal))) {
         how = `SIGKILL after ${graceMs}ms`;
         signalGroup(handle.pgid, 'SIGKILL');
         if (!(await waitReplicaDown(surface, replica, handle.pid, 3000, ctx.signal))) {

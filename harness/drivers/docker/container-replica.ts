@@ -1,0 +1,368 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type Docker from 'dockerode';
+import { DrillbitError, errorMessage } from '../../errors.ts';
+import { processStartTime } from '../../process/proc-inspector.ts';
+import type { Logger } from '../../runner/logger.ts';
+import type { Timeline } from '../../runner/timeline.ts';
+import type { ResolvedRelease } from '../driver.ts';
+import { probeHealth } from '../local/health-probe.ts';
+import { ReplicaBootError } from '../local/replica-process.ts';
+import { describeExit, type ContainerExit } from './container-exit.ts';
+import { containerSpec, type ContainerSpec } from './container-spec.ts';
+import { describeDockerError, engineError, isNotFound, isNotModified, type DockerEngine } from './docker-engine.ts';
+import { CONTAINER_PORT, type AttemptNames } from './docker-names.ts';
+
+export interface ContainerReplicaOptions {
+  /** The slot, unique in the environment: `shop-g2-0`. */
+  id: string;
+  service: string;
+  release: ResolvedRelease;
+  engine: DockerEngine;
+  names: AttemptNames;
+  /** The service's named volume, mounted at /data (`{dataDir}`). */
+  volume: string;
+  /** `host:port` of each dependency as a container reaches it, for `{url:<dep>}` and `{addr:<dep>}`. */
+  dependencies: Readonly<Record<string, string>>;
+  timeline: Timeline;
+  log: Logger;
+  /** `docker stop -t`: SIGTERM → SIGKILL grace when the driver stops it. */
+  stopTimeoutSeconds: number;
+  /** Called when the container stops without the driver stopping it (a crash, a kill fault). */
+  onUnexpectedExit?: (replica: ContainerReplica) => void;
+  /** Fires when the environment goes down: the engine requests that wait for exits are dropped (none outlives the run). */
+  down?: AbortSignal;
+}
+
+/**
+ * One replica as one container of the release's image, on the attempt's network, with
+ * the service's volume at /data, its port published on 127.0.0.1. The container keeps
+ * its slot for life: a replica killed by a fault is started again (`revive`), as a
+ * restart policy would, so its id, name and volume stay; its pid and host port change.
+ * Its removal is the launcher's (queued on the teardown stack before any container exists).
+ */
+export class ContainerReplica {
+  readonly id: string;
+  readonly name: string;
+  private readonly spec: ContainerSpec;
+  containerId: string | undefined;
+  private port: number | undefined;
+  private hostPid: number | undefined;
+  private startTime: number | undefined;
+  private running = false;
+  private exitInfo: ContainerExit | undefined;
+  private exitedPromise: Promise<ContainerExit> = Promise.resolve({ code: null, signal: null, oomKilled: false, description: 'never started' });
+  private incarnation = 0;
+  /** Set once the driver stops or removes it: its exit is not news. */
+  private retiring = false;
+  private healthyOnce = false;
+  private stopping: Promise<void> | undefined;
+  private disposing: Promise<void> | undefined;
+
+  constructor(private readonly options: ContainerReplicaOptions) {
+    this.id = options.id;
+    this.spec = containerSpec({ ...options, replicaId: options.id });
+    this.name = this.spec.create.name!;
+  }
+
+  /** The placeholder values its command and env were filled with (container-spec.ts). */
+  placeholders(): Readonly<Record<string, string>> {
+    return this.spec.placeholders;
+  }
+
+  get release(): ResolvedRelease {
+    return this.options.release;
+  }
+
+  get alive(): boolean {
+    return this.running;
+  }
+
+  /** The host port its 8080 is published on, while it runs. */
+  get hostPort(): number | undefined {
+    return this.port;
+  }
+
+  /** Its init process on the host (`State.Pid`), while it runs. */
+  get pid(): number | undefined {
+    return this.hostPid;
+  }
+
+  get procStartTime(): number | undefined {
+    return this.startTime;
+  }
+
+  get exit(): ContainerExit | undefined {
+    return this.exitInfo;
+  }
+
+  /** Resolves when the current run of the container ends. */
+  get exited(): Promise<ContainerExit> {
+    return this.exitedPromise;
+  }
+
+  /** Creates the container, starts it and waits until its health check answers 200. */
+  async launch(signal: AbortSignal): Promise<void> {
+    await this.create();
+    await this.startContainer();
+    await this.waitHealthy(signal);
+  }
+
+  /** Starts the same container again after it died (or a new one in its slot if it was removed), healthy. A running replica: no-op. */
+  async revive(signal: AbortSignal): Promise<void> {
+    if (this.running || this.retiring) return;
+    try {
+      await this.startContainer();
+    } catch (error) {
+      if (!(error instanceof ContainerMissing)) throw error;
+      this.containerId = undefined;
+      await this.create();
+      await this.startContainer();
+    }
+    try {
+      await this.waitHealthy(signal);
+    } catch (error) {
+      await this.halt();
+      throw error;
+    }
+  }
+
+  /** Polls the health path on the published port until HTTP 200; fails fast when the container exits, and at the manifest's timeoutMs. */
+  async waitHealthy(signal: AbortSignal): Promise<void> {
+    const { path, timeoutMs, intervalMs } = this.options.release.manifest.health;
+    const deadline = performance.now() + timeoutMs;
+    const aborted = new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+    let last = 'no answer yet';
+    while (!signal.aborted) {
+      if (!this.running) throw await this.bootFailure();
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) break;
+      const probe = await probeHealth(this.port!, path, Math.min(remaining, 1000));
+      if (!this.running) throw await this.bootFailure();
+      if (probe.ok) {
+        this.healthyOnce = true;
+        return;
+      }
+      last = probe.detail;
+      await Promise.race([sleep(Math.min(intervalMs, Math.max(0, deadline - performance.now()))), this.exitedPromise, aborted]);
+    }
+    if (signal.aborted) throw new ReplicaBootError(`replica ${this.id}: start aborted`);
+    const lines = await this.lastWords(3);
+    throw new ReplicaBootError(`health check GET ${path} on replica ${this.id} did not return 200 within ${timeoutMs}ms (last: ${last})${lines.length ? `; last log lines: ${lines.join(' | ')}` : ''}`);
+  }
+
+  /** A quick health GET on the published port (observe, and before an instant rollback). */
+  async isHealthy(timeoutMs = 500): Promise<boolean> {
+    if (!this.running || this.port === undefined) return false;
+    return (await probeHealth(this.port, this.options.release.manifest.health.path, timeoutMs)).ok;
+  }
+
+  /** SIGKILL through the engine; resolves once the exit is seen (an unexpected exit: passive health takes it out of the pool). */
+  async kill(waitMs: number): Promise<void> {
+    if (!this.running || !this.containerId) return;
+    const exited = this.exitedPromise;
+    try {
+      await this.container().kill({ signal: 'SIGKILL' });
+    } catch (error) {
+      if (!isNotFound(error) && !/is not running/i.test(describeDockerError(error))) throw engineError(`kill ${this.name}`, error);
+    }
+    await withTimeout(exited, waitMs, `container ${this.name} still running ${waitMs}ms after SIGKILL`);
+  }
+
+  /** `docker stop -t <grace>`: SIGTERM to its init, SIGKILL after the grace; resolves once the exit is seen. */
+  async terminate(graceMs: number): Promise<void> {
+    if (!this.running || !this.containerId) return;
+    const exited = this.exitedPromise;
+    try {
+      await this.container().stop({ t: Math.ceil(graceMs / 1000) });
+    } catch (error) {
+      if (!isNotFound(error) && !isNotModified(error)) throw engineError(`stop ${this.name}`, error);
+    }
+    await withTimeout(exited, graceMs + 5000, `container ${this.name} still running after docker stop`);
+  }
+
+  async pause(): Promise<void> {
+    if (!this.running || !this.containerId) throw new DrillbitError('internal', `replica ${this.id} is not running`);
+    try {
+      await this.container().pause();
+    } catch (error) {
+      throw engineError(`pause ${this.name}`, error);
+    }
+  }
+
+  /** Unpauses when paused; anything else (running, gone) is left as it is. */
+  async resume(): Promise<void> {
+    if (!this.containerId) return;
+    const info = await this.options.engine.inspectContainer(this.containerId);
+    if (!info?.State.Paused) return;
+    try {
+      await this.container().unpause();
+    } catch (error) {
+      if (!isNotFound(error) && !/is not paused/i.test(describeDockerError(error))) throw engineError(`unpause ${this.name}`, error);
+    }
+  }
+
+  /** Graceful: `docker stop -t`, then removal. Idempotent; safe before `launch`. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.retiring = true;
+      if (this.running && this.containerId) {
+        await this.container()
+          .stop({ t: this.options.stopTimeoutSeconds })
+          .catch((error: unknown) => {
+            if (!isNotFound(error) && !isNotModified(error)) this.options.log.warn(`docker: stop ${this.name}: ${describeDockerError(error)}`);
+          });
+      }
+      await this.dispose();
+    })();
+    return this.stopping;
+  }
+
+  /** Removes the container at once (SIGKILL), by name (so even one whose create never answered). Idempotent. */
+  dispose(): Promise<void> {
+    this.retiring = true;
+    this.disposing ??= this.options.engine.removeContainer(this.name).finally(() => (this.running = false));
+    return this.disposing;
+  }
+
+  private async create(): Promise<void> {
+    try {
+      this.containerId = (await this.options.engine.docker.createContainer(this.spec.create)).id;
+    } catch (error) {
+      throw bootOrInfrastructure(`create container ${this.name}`, error);
+    }
+  }
+
+  /** Starts the container, reads its pid and published port, and watches for its exit. */
+  private async startContainer(): Promise<void> {
+    try {
+      await this.container().start();
+    } catch (error) {
+      if (isNotFound(error)) throw new ContainerMissing();
+      if (!isNotModified(error)) throw bootOrInfrastructure(`start container ${this.name}`, error);
+    }
+    const info = await this.options.engine.inspectContainer(this.containerId!);
+    if (!info) throw new ContainerMissing();
+    this.watch(this.containerId!);
+    const binding = info.NetworkSettings.Ports?.[`${CONTAINER_PORT}/tcp`]?.[0];
+    this.port = binding ? Number(binding.HostPort) : undefined;
+    this.hostPid = info.State.Pid || undefined;
+    this.startTime = this.hostPid ? await processStartTime(this.hostPid) : undefined;
+    if (!info.State.Running) this.running = false; // died at once: the watch reports it
+    if (this.port === undefined && info.State.Running) throw new ReplicaBootError(`replica ${this.id}: port ${CONTAINER_PORT}/tcp of container ${this.name} was not published`);
+  }
+
+  /** One `docker wait` per run of the container: its exit is this replica's exit. */
+  private watch(containerId: string): void {
+    const incarnation = ++this.incarnation;
+    this.running = true;
+    this.exitInfo = undefined;
+    let settle!: (exit: ContainerExit) => void;
+    this.exitedPromise = new Promise((resolve) => (settle = resolve));
+    void (async () => {
+      const code = await this.waitForExit(containerId);
+      const atMs = this.options.timeline.now();
+      if (incarnation !== this.incarnation) return;
+      this.running = false;
+      if (this.options.down?.aborted) {
+        this.retiring = true;
+        settle({ code, signal: null, oomKilled: false, description: 'was removed' });
+        return;
+      }
+      const info = await this.options.engine.inspectContainer(containerId).catch(() => undefined);
+      const exit = describeExit(info?.State, code);
+      this.exitInfo = exit;
+      settle(exit);
+      if (this.retiring) return;
+      this.options.onUnexpectedExit?.(this);
+      await this.reportUnexpectedExit(exit, atMs);
+    })();
+  }
+
+  /** The exit code; a wait that fails (the engine dropped the connection) is retried while the container still runs. */
+  private async waitForExit(containerId: string): Promise<number | null> {
+    for (;;) {
+      try {
+        const container = this.options.engine.docker.getContainer(containerId);
+        const wait = container.wait as (options: { abortSignal?: AbortSignal }) => Promise<{ StatusCode?: number }>;
+        const result = await wait.call(container, this.options.down ? { abortSignal: this.options.down } : {});
+        return result.StatusCode ?? null;
+      } catch (error) {
+        if (isNotFound(error) || this.options.down?.aborted) return null;
+        const info = await this.options.engine.inspectContainer(containerId).catch(() => undefined);
+        if (!info?.State.Running) return info?.State.ExitCode ?? null;
+        await sleep(200);
+      }
+    }
+  }
+
+  private async reportUnexpectedExit(exit: ContainerExit, atMs: number): Promise<void> {
+    const { service, release, timeline } = this.options;
+    const lines = this.containerId ? await this.options.engine.lastLogLines(this.containerId, 1, 'stderr') : [];
+    timeline.emit('replica-exit', {
+      exitedAtMs: Math.round(atMs * 100) / 100,
+      service,
+      release: release.name,
+      digest: release.digest,
+      replica: this.id,
+      pid: this.hostPid,
+      container: this.containerId,
+      code: exit.code,
+      signal: exit.signal,
+      phase: this.healthyOnce ? 'running' : 'boot',
+      message: `replica ${this.id} ${exit.description}${lines[0] ? `: ${lines[0]}` : ''}`,
+    });
+  }
+
+  private async bootFailure(): Promise<ReplicaBootError> {
+    const exit = await this.exitedPromise;
+    const lines = await this.lastWords(3);
+    return new ReplicaBootError(`replica ${this.id} (container ${this.containerId?.slice(0, 12)}) ${exit.description} before becoming healthy${lines.length ? `: ${lines.join(' | ')}` : ''}`);
+  }
+
+  /** Its last stderr lines, or its last output lines when it wrote nothing to stderr. */
+  private async lastWords(count: number): Promise<string[]> {
+    if (!this.containerId) return [];
+    const stderr = await this.options.engine.lastLogLines(this.containerId, count, 'stderr');
+    return stderr.length ? stderr : this.options.engine.lastLogLines(this.containerId, count);
+  }
+
+  /** Kills a replica that failed to come back, so it never takes traffic half-alive; its exit is not news. */
+  private async halt(): Promise<void> {
+    const wasRetiring = this.retiring;
+    this.retiring = true;
+    try {
+      await this.kill(5000);
+    } catch (error) {
+      this.options.log.warn(`docker: ${errorMessage(error)}`);
+    } finally {
+      this.retiring = wasRetiring;
+    }
+  }
+
+  private container(): Docker.Container {
+    return this.options.engine.docker.getContainer(this.containerId ?? this.name);
+  }
+}
+
+/** The container was removed behind the driver's back: a new one can take its slot. */
+class ContainerMissing extends Error {
+  constructor() {
+    super('container is gone');
+  }
+}
+
+/** The engine refused the container (bad command, missing image): a boot failure; no answer at all: infrastructure. */
+function bootOrInfrastructure(what: string, error: unknown): Error {
+  const status = (error as { statusCode?: number } | undefined)?.statusCode;
+  if (status === undefined) return engineError(what, error);
+  return new ReplicaBootError(`${what}: ${describeDockerError(error)}`);
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new DrillbitError('timeout', message)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

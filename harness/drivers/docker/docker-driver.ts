@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { DrillbitError } from '../../errors.ts';
+import { displayPath } from '../../release/bundle-loader.ts';
+import { resolveLocalRelease } from '../../release/local-release-resolver.ts';
+import type { Driver, DriverContext, EnvironmentSpec, ResolvedRelease } from '../driver.ts';
+import { DockerEngine, dockerFromEnvironment, type DockerEndpoint } from './docker-engine.ts';
+import { DockerEnvironment } from './docker-environment.ts';
+import { ReleaseImages } from './release-images.ts';
+
+export interface DockerDriverOptions {
+  /** The engine to use. Default: the system socket (`unix:///var/run/docker.sock`); the CLI passes `dockerFromEnvironment(env)`. */
+  engine?: DockerEndpoint;
+  /** Your own base image for bundle releases (`node:20-slim`), present in the engine. Default: one built from this host's node (base-image.ts). */
+  baseImage?: string;
+  /** The node binary the host-built base image carries. Default `process.execPath`. */
+  nodeBinary?: string;
+  /** A static busybox for a shell in the host-built base image. Default `/bin/busybox` when it exists. */
+  busybox?: string;
+  /** `docker stop -t` when the driver stops a container, in seconds. Default 2. */
+  stopTimeoutSeconds?: number;
+}
+
+const IMAGE_REF_RE = /^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$/;
+
+/**
+ * Releases as images pinned by ID, replicas as containers on a per-attempt network behind
+ * host front proxies: the `local` driver's semantics on a real Docker engine.
+ */
+export class DockerDriver implements Driver {
+  readonly name = 'docker';
+  readonly engine: DockerEngine;
+  private readonly images: ReleaseImages;
+
+  constructor(private readonly options: DockerDriverOptions = {}) {
+    this.engine = new DockerEngine(options.engine ?? dockerFromEnvironment({}));
+    const busybox = options.busybox ?? (existsSync('/bin/busybox') ? '/bin/busybox' : undefined);
+    this.images = new ReleaseImages(this.engine, { baseImage: options.baseImage, baseSources: { node: options.nodeBinary ?? process.execPath, busybox } });
+  }
+
+  /** What the CLI's registry calls: the engine `DOCKER_HOST` names (default the system socket). */
+  static fromEnvironment(env: Readonly<Record<string, string | undefined>>, options: Omit<DockerDriverOptions, 'engine'> = {}): DockerDriver {
+    return new DockerDriver({ ...options, engine: dockerFromEnvironment(env) });
+  }
+
+  /**
+   * A bundle directory becomes an image built `FROM` the base image ID (reused when one
+   * with its digest and base exists); anything else is taken as an image reference in the
+   * engine (`myapp:1.2`, `sha256:…`) and pinned to its ID. No engine: an infrastructure error.
+   */
+  async resolveRelease(service: string, name: string, ref: string, baseDir: string, ctx: { storeDir: string }): Promise<ResolvedRelease> {
+    await this.engine.ready();
+    const path = isAbsolute(ref) ? ref : resolve(baseDir, ref);
+    if (await isDirectory(path)) {
+      const release = await resolveLocalRelease(service, name, path, baseDir, ctx);
+      return { ...release, image: await this.images.forBundle(release, ctx.storeDir) };
+    }
+    const imageRef = imageRefOf(ref, baseDir);
+    if (!imageRef) {
+      throw new DrillbitError('bad-input', `release bundle not found: ${displayPath(path)}`, { hint: 'a docker release is a bundle directory holding a release.json, or an image in the local engine (myapp:1.2, sha256:…)' });
+    }
+    return this.images.fromImageRef(service, name, imageRef, path);
+  }
+
+  async up(env: EnvironmentSpec, ctx: DriverContext): Promise<DockerEnvironment> {
+    return DockerEnvironment.start(env, ctx, { engine: this.engine, stopTimeoutSeconds: this.options.stopTimeoutSeconds });
+  }
+}
+
+/**
+ * The image reference a scenario wrote. The scenario loader turns every relative
+ * reference into a path under the project root, so `myapp:1.2` arrives as
+ * `<root>/myapp:1.2`: the part below `baseDir` is the reference.
+ */
+function imageRefOf(ref: string, baseDir: string): string | undefined {
+  const candidate = isAbsolute(ref) ? relative(baseDir, ref) : ref;
+  if (!candidate || candidate.startsWith('..') || isAbsolute(candidate)) return undefined;
+  return IMAGE_REF_RE.test(candidate) && !candidate.includes('//') ? candidate : undefined;
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
