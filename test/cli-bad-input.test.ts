@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -83,6 +83,20 @@ describe('bad input exits 2 with the file and field named, never a stack trace, 
     }
     expect(drillbit('run', join(dir, 'missing.drill.ts')).stderr).toMatch(/missing\.drill\.ts: no such file or folder/);
     expect(existsSync(join(stateDir, 'runs'))).toBe(false);
+  });
+
+  it('a .ts scenario in a CommonJS package says how to fix it; the same file as .mts loads', () => {
+    const pkg = join(dir, 'cjs-project');
+    mkdirSync(join(pkg, 'node_modules'), { recursive: true });
+    writeFileSync(join(pkg, 'package.json'), '{"name":"cjs-project"}');
+    symlinkSync(projectRoot, join(pkg, 'node_modules', 'drillbit'));
+    const body = `import { defineScenario, deploy } from 'drillbit';\nexport default defineScenario({ name: 'cjs', services: { shop: { releases: { v1: '${join(projectRoot, 'fixtures/shop/v1')}' } } }, slo: { recoveryTime: '1s' }, steps: [deploy('shop', 'v1')] });\n`;
+    writeFileSync(join(pkg, 'x.drill.ts'), body);
+    writeFileSync(join(pkg, 'y.drill.mts'), body.replace("name: 'cjs'", "name: 'esm'"));
+    const cjs = drillbit('validate', join(pkg, 'x.drill.ts'));
+    expect(cjs.code).toBe(2);
+    expect(cjs.stderr).toContain('x.drill.ts is in a CommonJS package, so Node cannot load it as a module: rename it to x.drill.mts or add "type": "module"');
+    expect(drillbit('validate', join(pkg, 'y.drill.mts')).code).toBe(0);
   });
 
   it('--dry-run prints the plan and starts nothing', () => {

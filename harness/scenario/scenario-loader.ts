@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { extname, relative } from 'node:path';
+import { basename, extname, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { errorMessage } from '../errors.ts';
@@ -48,7 +48,9 @@ export async function loadScenarios(files: string[], cwd: string): Promise<LoadR
 async function loadFileValue(file: string): Promise<{ value: unknown }> {
   const extension = extname(file);
   if (extension === '.ts' || extension === '.mts') {
-    const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    const module = (await import(pathToFileURL(file).href).catch((error: unknown) => {
+      throw commonJsPackageError(error, file);
+    })) as Record<string, unknown>;
     const value = module.default ?? module.scenario;
     if (value === undefined) throw new Error('expected `export default defineScenario({...})`');
     return { value };
@@ -56,6 +58,13 @@ async function loadFileValue(file: string): Promise<{ value: unknown }> {
   const text = await readFile(file, 'utf8');
   if (extension === '.json') return { value: JSON.parse(text) };
   return { value: parseYaml(text, { maxAliasCount: 100 }) };
+}
+
+/** Node reads a `.ts` file in a package without `"type": "module"` as CommonJS, which cannot import the scenario API. */
+function commonJsPackageError(error: unknown, file: string): unknown {
+  const code = (error as { code?: string }).code ?? '';
+  if (!/ERR_REQUIRE_CYCLE_MODULE|ERR_REQUIRE_ESM/.test(code) && !/require\(\) ES Module/.test(errorMessage(error))) return error;
+  return new Error(`${basename(file)} is in a CommonJS package, so Node cannot load it as a module: rename it to ${basename(file).replace(/\.ts$/, '.mts')} or add "type": "module" to the nearest package.json`);
 }
 
 function checkUniqueNames(result: LoadResult): void {
