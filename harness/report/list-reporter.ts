@@ -25,6 +25,7 @@ export class ListReporter implements Reporter {
 
   onBegin(run: RunBegin): void {
     this.line(pc.bold(`drillbit run ${run.runId}`) + pc.dim(` · driver ${run.driver} · seed ${run.seed} · ${run.attempts.length} attempt${run.attempts.length === 1 ? '' : 's'}`));
+    for (const skipped of run.skipped ?? []) this.line(pc.yellow(`- skipped ${skipped.name}`) + pc.dim(` (${skipped.file}): ${skipped.reason}`));
   }
 
   onScenarioBegin(attempt: AttemptIdentity): void {

@@ -2,17 +2,25 @@ import { badInput } from '../errors.ts';
 import type { Reporter } from './reporter.ts';
 import { ListReporter } from './list-reporter.ts';
 import { JsonReporter } from './json-reporter.ts';
+import { JunitReporter } from './junit-reporter.ts';
+import { PrometheusReporter } from './prometheus-reporter.ts';
+import { HtmlReporter } from './html-reporter.ts';
 
 export interface ReporterSetup {
   outputDir: string;
   write: (text: string) => void;
   tty: boolean;
+  /** `--pushgateway`, `--metrics-port` (for `prom`). */
+  prometheus?: { pushgateway?: string; metricsPort?: number };
 }
 
 /** Every reporter `--reporter` can name, in one explicit map. */
 const reporters: Record<string, (setup: ReporterSetup) => Reporter> = {
   list: (s) => new ListReporter({ write: s.write, tty: s.tty, outputDir: s.outputDir }),
   json: (s) => new JsonReporter(s.outputDir),
+  junit: (s) => new JunitReporter(s.outputDir),
+  prom: (s) => new PrometheusReporter({ outputDir: s.outputDir, ...s.prometheus }),
+  html: (s) => new HtmlReporter(s.outputDir),
 };
 
 export const reporterNames = Object.keys(reporters);

@@ -12,6 +12,8 @@ export interface RunBegin {
   driver: string;
   seed: number;
   attempts: AttemptIdentity[];
+  /** Scenarios the driver cannot run, with why (added; absent when none). */
+  skipped?: { name: string; file: string; reason: string }[];
 }
 
 /**

@@ -4,6 +4,9 @@ import type { TimelineEvent } from '../runner/timeline.ts';
 import type { DataResult } from '../traffic/sample.ts';
 import type { FaultRecord } from '../faults/fault-runner.ts';
 import type { PlannedFault } from '../faults/fault-planner.ts';
+import type { ShardInfo } from '../scenario/shard.ts';
+import type { ScenarioStats } from './scenario-stats.ts';
+import type { MergeInfo } from '../report/merge-results.ts';
 
 export type ScenarioStatus = 'passed' | 'failed' | 'errored' | 'aborted';
 
@@ -42,6 +45,16 @@ export interface SeriesPoint {
   p99Ms: number | null;
 }
 
+/** The scenario's SLO targets, in milliseconds and ratios, so a report can set target against measured. */
+export interface SloTargets {
+  recoveryTimeMs: number;
+  availability: number;
+  p95Ms?: number;
+  p99Ms?: number;
+  dataLoss: number;
+  stabilizationMs: number;
+}
+
 export interface ScenarioResult {
   name: string;
   file: string;
@@ -53,6 +66,8 @@ export interface ScenarioResult {
   startedAt: string;
   durationMs: number;
   recovery: Recovery;
+  /** Absent in results written before it was added, and in scenarios rebuilt from a journal. */
+  slo?: SloTargets;
   lkg: Record<string, LkgComparison>;
   slis: Slis;
   data: Omit<DataResult, 'readBack' | 'readBackError' | 'attempted' | 'failed'> & Partial<DataResult>;
@@ -89,6 +104,14 @@ export interface RunResults {
   aborted: boolean;
   summary: RunSummary;
   scenarios: ScenarioResult[];
+  /** Per scenario: attempts, pass rate, 95% Wilson lower bound, flaky (additive). */
+  scenarioStats?: ScenarioStats[];
+  /** Set when the run was one shard (`--shard i/n`). */
+  shard?: ShardInfo;
+  /** Set by `drillbit merge-reports`: where the scenarios came from and what did not match. */
+  merged?: MergeInfo;
+  /** Scenarios the run's driver cannot run (a compose environment on the local driver), with why; not counted in `summary`. */
+  skipped?: { name: string; file: string; reason: string }[];
 }
 
 export function summarizeRun(scenarios: ScenarioResult[]): RunSummary {

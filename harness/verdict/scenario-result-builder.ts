@@ -7,7 +7,8 @@ import { perSecondSeries } from '../traffic/sli-window.ts';
 import { slisSentBetween } from '../runner/steps/window-slis.ts';
 import type { CheckResult } from '../checks/check-result.ts';
 import { computeRecovery } from './recovery.ts';
-import type { ScenarioResult, ScenarioStatus, SeriesPoint, Slis } from './results.ts';
+import type { SloSpec } from '../scenario/schema.ts';
+import type { ScenarioResult, ScenarioStatus, SeriesPoint, Slis, SloTargets } from './results.ts';
 
 export interface ResultInput {
   drill: Drill;
@@ -33,6 +34,7 @@ export function buildScenarioResult({ drill, loaded, error, aborted, teardownFai
     startedAt: ctx.timeline.startedAt.toISOString(),
     durationMs: Math.round(ctx.timeline.now()),
     recovery,
+    slo: sloTargets(ctx.scenario.slo),
     lkg: drill.finalLkg,
     slis: slis(drill),
     data: drill.data ?? { acked: 0, lost: 0, lostIds: [], unexpected: 0, recovered: 0, indeterminate: 0 },
@@ -64,6 +66,17 @@ function reasons(status: ScenarioStatus, checks: CheckResult[], error: unknown, 
   for (const check of checks.filter((c) => c.status === 'unknown')) out.push(`${check.name}: ${check.message}`);
   if (status === 'failed' && checks.length === 0) out.push('no check ran, so nothing was verified');
   return out;
+}
+
+function sloTargets(slo: SloSpec): SloTargets {
+  return {
+    recoveryTimeMs: parseDuration(slo.recoveryTime),
+    availability: slo.availability,
+    ...(slo.p95 !== undefined ? { p95Ms: parseDuration(slo.p95) } : {}),
+    ...(slo.p99 !== undefined ? { p99Ms: parseDuration(slo.p99) } : {}),
+    dataLoss: slo.dataLoss,
+    stabilizationMs: parseDuration(slo.stabilization),
+  };
 }
 
 function slis(drill: Drill): Slis {
