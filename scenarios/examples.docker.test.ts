@@ -1,17 +1,35 @@
-import { expect, it } from 'vitest';
-import { runDrillFiles } from '../test/drill-harness.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, expect, it } from 'vitest';
+import { projectRoot, runDrillFiles } from '../test/drill-harness.ts';
 import { resultsContract } from '../test/results-contract.ts';
 import { describeWithDocker } from '../harness/drivers/docker/describe-with-docker.ts';
 import { DockerDriver } from '../harness/drivers/docker/docker-driver.ts';
+import { buildBundleImages } from '../harness/drivers/docker/bundle-images.ts';
+import { removeReadOnlyTree } from '../harness/release/release-store.ts';
 
 /** The same example scenarios, unchanged, on the docker driver against the real engine. */
 await describeWithDocker('example scenarios on the docker driver', () => {
+  // The images docker-compose.yml names (what `drillbit images build` makes), for the compose scenarios.
+  beforeAll(async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'drillbit-images-'));
+    try {
+      const bundles = ['fixtures/shop/v1', 'fixtures/stock/v1'].map((p) => resolve(projectRoot, p));
+      await buildBundleImages(new DockerDriver(), bundles, { repository: 'drillbit', storeDir: join(dir, 'store'), cwd: projectRoot });
+    } finally {
+      await removeReadOnlyTree(join(dir, 'store'));
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
   it('all pass, with results that match the contract', { timeout: 300_000 }, async () => {
     const results = await runDrillFiles(['scenarios'], { driver: DockerDriver.fromEnvironment(process.env) });
     expect(resultsContract.safeParse(JSON.parse(JSON.stringify(results))).error).toBeUndefined();
     const failures = results.scenarios.filter((s) => s.status !== 'passed').map((s) => `${s.name}: ${s.status}: ${s.reasons.join('; ')}`);
     expect(failures).toEqual([]);
     expect(results.driver).toBe('docker');
-    expect(results.scenarios.length).toBeGreaterThanOrEqual(9);
+    expect(results.scenarios.length).toBeGreaterThanOrEqual(10);
+    expect(results.skipped).toBeUndefined(); // the compose scenarios run here
   });
 });

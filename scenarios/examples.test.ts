@@ -10,6 +10,9 @@ describe('example scenarios on the local driver', () => {
     const failures = results.scenarios.filter((s) => s.status !== 'passed').map((s) => `${s.name}: ${s.status}: ${s.reasons.join('; ')}`);
     expect(failures).toEqual([]);
     expect(results.scenarios.length).toBeGreaterThanOrEqual(5);
+    // Scenarios with a compose environment need the docker driver: skipped here, each with its reason (examples.docker.test.ts runs them).
+    for (const skipped of results.skipped ?? []) expect(skipped.reason).toContain('compose environments need --driver docker');
+    expect(results.skipped?.map((s) => s.file)).toContain('scenarios/compose-stack-rollback.drill.ts');
     for (const scenario of results.scenarios) {
       expect(Object.values(scenario.lkg).every((l) => l.match && l.expected === l.observed)).toBe(true);
       expect(scenario.recovery.withinSlo).not.toBe(false); // null: nothing was detected, nothing to recover

@@ -13,13 +13,13 @@ import type { Driver } from '../harness/drivers/driver.ts';
 export const projectRoot = resolve(import.meta.dirname, '..');
 
 /** Runs scenario files in-process (on the local driver unless told otherwise), with a throwaway state directory. */
-export async function runDrillFiles(paths: string[], options: { parallel?: number; seed?: number; repeat?: number; driver?: Driver } = {}): Promise<RunResults> {
+export async function runDrillFiles(paths: string[], options: { parallel?: number; seed?: number; repeat?: number; driver?: Driver; reporter?: Reporter } = {}): Promise<RunResults> {
   const stateDir = await mkdtemp(join(tmpdir(), 'drillbit-test-'));
   try {
     const files = await findScenarioFiles(paths, projectRoot);
     const { scenarios, problems } = await loadScenarios(files, projectRoot);
     if (problems.length) throw new Error(`invalid test scenarios: ${JSON.stringify(problems)}`);
-    const reporter: Reporter = { version: 1 };
+    const reporter: Reporter = options.reporter ?? { version: 1 };
     return await runDrills({
       runId: `test-${Date.now().toString(36)}`,
       scenarios,

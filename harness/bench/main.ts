@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { errorMessage } from '../errors.ts';
 import { formatDuration, loadAverage, machineNow, renderMarkdown, withVerdicts, writeBenchReport, type BenchReport } from './bench-report.ts';
 import type { BenchContext, BenchSection, SectionReport } from './bench-section.ts';
+import { dockerBench } from './docker-bench.ts';
 import { faultProxyBench } from './fault-proxy-bench.ts';
 import { harnessOverheadBench } from './harness-overhead-bench.ts';
 import { rollbackSwitchBench } from './rollback-switch-bench.ts';
@@ -10,7 +11,7 @@ import { timeToDetectBench } from './time-to-detect-bench.ts';
 import { trafficEngineBench } from './traffic-engine-bench.ts';
 
 /** Every section, in the order they run. */
-const SECTIONS: readonly BenchSection[] = [harnessOverheadBench, timeToDetectBench, rollbackSwitchBench, trafficEngineBench, faultProxyBench];
+const SECTIONS: readonly BenchSection[] = [harnessOverheadBench, timeToDetectBench, rollbackSwitchBench, trafficEngineBench, faultProxyBench, dockerBench];
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const USAGE = `usage: npm run bench [-- --quick] [-- --only <${SECTIONS.map((s) => s.name).join('|')}>]`;

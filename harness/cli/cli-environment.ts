@@ -9,4 +9,6 @@ export interface CliEnvironment {
   /** Fires on the first Ctrl-C or SIGTERM. */
   signal: AbortSignal;
   version: string;
+  /** `$GITHUB_STEP_SUMMARY`: where `drillbit gate` appends its markdown summary, when set. */
+  stepSummaryPath?: string;
 }

@@ -3,10 +3,12 @@ import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { DrillbitError, ExitCode, errorMessage } from '../errors.ts';
 import type { CliEnvironment } from './cli-environment.ts';
-import { listValue, positiveInt, ratioValue, regexValue, seedValue, shardValue } from './options.ts';
+import { choiceValue, httpUrlValue, listValue, portValue, positiveInt, ratioValue, regexValue, seedValue, shardValue } from './options.ts';
 import type { RunFlags } from './run-command.ts';
+import type { GateOn } from '../gate/pass-rate-gate.ts';
 import { installSignalHandlers } from './signals.ts';
 
+const GATE_MODES: readonly GateOn[] = ['lower-bound', 'observed'];
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** The `drillbit` command. Returns the exit code (DESIGN.md §3); never throws. */
@@ -20,6 +22,7 @@ export async function main(argv: string[], overrides: Partial<CliEnvironment> = 
     tty: Boolean(process.stdout.isTTY) && !process.env.CI,
     signal: signals?.signal ?? new AbortController().signal,
     version: VERSION,
+    stepSummaryPath: process.env.GITHUB_STEP_SUMMARY || undefined,
     ...overrides,
   };
   let exitCode: number = ExitCode.ok;
@@ -48,17 +51,35 @@ function buildProgram(cli: CliEnvironment, setExit: (code: number) => void): Com
     .description('run scenarios (files or folders; default scenarios/)')
     .argument('[paths...]', 'scenario files or folders')
     .option('--driver <name>', 'where the environment runs: local, docker', 'local')
-    .option('--reporter <list>', 'comma list of reporters: list, json', listValue, ['list', 'json'])
+    .option('--reporter <list>', 'comma list of reporters: list, json, junit, prom, html', listValue, ['list', 'json'])
     .option('--output <dir>', 'output directory (default reports/<runId>/)')
     .option('--repeat <n>', 'run each scenario n times', positiveInt('--repeat', 1000), 1)
     .option('--parallel <n>', 'run n attempts at once', positiveInt('--parallel', 64), 1)
     .option('--seed <n>', 'root seed; replays fault timing, targets and traffic', seedValue)
     .option('--grep <regex>', 'only scenarios whose name matches', regexValue)
     .option('--shard <i/n>', 'only the i-th of n shards of the scenarios', shardValue)
-    .option('--min-pass-rate <ratio>', 'exit 0 when at least this share of attempts passed', ratioValue('--min-pass-rate'))
+    .option('--min-pass-rate <ratio>', "exit 0 when every scenario's share of passed attempts is at least this", ratioValue('--min-pass-rate'))
+    .option('--gate-on <mode>', 'what --min-pass-rate compares: observed (default) or lower-bound (95% Wilson)', choiceValue('--gate-on', GATE_MODES))
+    .option('--pushgateway <url>', 'push the run\'s Prometheus metrics there at the end (job drillbit, grouping run_id); implies --reporter prom', httpUrlValue('--pushgateway'))
+    .option('--metrics-port <port>', 'serve live Prometheus metrics on 127.0.0.1:<port>/metrics during the run; implies --reporter prom', portValue('--metrics-port'))
     .option('--dry-run', 'print the plan, start nothing')
     .option('--verbose', 'print diagnostics')
     .action(async (paths: string[], flags: RunFlags) => setExit(await (await import('./run-command.ts')).runCommand(paths, flags, cli)));
+
+  program
+    .command('gate')
+    .description('CI gate: exit 0 when every scenario\'s pass rate, over all attempts in the given runs, meets the minimum')
+    .argument('<dirs...>', 'run output directories (or results.json files)')
+    .requiredOption('--min-pass-rate <ratio>', 'the minimum pass rate per scenario', ratioValue('--min-pass-rate'))
+    .option('--on <mode>', 'compare the 95% Wilson lower bound or the observed pass rate: lower-bound, observed', choiceValue('--on', GATE_MODES), 'lower-bound')
+    .action(async (dirs: string[], flags: { minPassRate: number; on: GateOn }) => setExit(await (await import('../gate/gate-command.ts')).gateCommand(dirs, flags, cli)));
+
+  program
+    .command('merge-reports')
+    .description('combine the outputs of several runs (e.g. shards) into one results.json, and junit.xml, metrics.prom, report.html when the inputs have them')
+    .argument('<dirs...>', 'run output directories (or results.json files)')
+    .option('--output <dir>', 'where the merged output goes (default reports/merged-<id>/)')
+    .action(async (dirs: string[], flags: { output?: string }) => setExit(await (await import('../report/merge-reports-command.ts')).mergeReportsCommand(dirs, flags, cli)));
 
   program
     .command('validate')
@@ -85,6 +106,24 @@ function buildProgram(cli: CliEnvironment, setExit: (code: number) => void): Com
     .description('reap what killed runs left: processes, pid files, fault undos (live runs are left alone)')
     .option('--dry-run', 'say what would be reaped, touch nothing')
     .action(async (flags: { dryRun?: boolean }) => setExit(await (await import('../clean/clean-command.ts')).cleanCommand(flags, cli)));
+
+  program
+    .command('report')
+    .description("render a run's HTML report from results.json (or the journal of a killed run); --history: trends across runs")
+    .argument('<dir>', "the run's output directory; with --history, the folder holding many")
+    .option('--out <file>', 'where to write it (default DIR/report.html, or DIR/history.html)')
+    .option('--history', 'pass rate and time to restore across the run directories under DIR')
+    .option('--open', 'open it in the default browser')
+    .action(async (dir: string, flags: { out?: string; history?: boolean; open?: boolean }) => setExit(await (await import('../report/report-command.ts')).reportCommand(dir, flags, cli)));
+
+  const images = program.command('images').description('container images of release bundles (docker driver)');
+  images
+    .command('build')
+    .description('build the release image of each bundle and tag it <repository>/<service>:<folder> (default: fixtures/, e.g. drillbit/shop:v1)')
+    .argument('[paths...]', 'bundle folders, or folders holding them', [])
+    .option('--repository <name>', 'repository part of the tags', 'drillbit')
+    .option('--base <image>', 'base image in the engine (default: one built from this host\'s node)')
+    .action(async (paths: string[], flags: { repository: string; base?: string }) => setExit(await (await import('./images-command.ts')).imagesBuildCommand(paths, flags, cli)));
 
   program
     .command('proxy')

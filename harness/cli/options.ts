@@ -42,3 +42,31 @@ export function shardValue(value: string): { index: number; count: number } {
 export function listValue(value: string): string[] {
   return value.split(',').map((s) => s.trim()).filter(Boolean);
 }
+
+export function portValue(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < 1 || n > 65535) throw new InvalidArgumentError(`${flag} expects a TCP port from 1 to 65535, got ${JSON.stringify(value)}`);
+    return n;
+  };
+}
+
+export function httpUrlValue(flag: string) {
+  return (value: string): string => {
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !['http:', 'https:'].includes(url.protocol) || !url.hostname) throw new InvalidArgumentError(`${flag} expects an http:// or https:// URL (e.g. http://127.0.0.1:9091), got ${JSON.stringify(value)}`);
+    return value;
+  };
+}
+
+export function choiceValue<T extends string>(flag: string, choices: readonly T[]) {
+  return (value: string): T => {
+    if (!(choices as readonly string[]).includes(value)) throw new InvalidArgumentError(`${flag} expects one of ${choices.join(', ')}, got ${JSON.stringify(value)}`);
+    return value as T;
+  };
+}

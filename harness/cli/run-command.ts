@@ -8,7 +8,11 @@ import { JournalWriter } from '../report/journal-writer.ts';
 import { describePlan } from '../scenario/plan.ts';
 import type { LoadedScenario } from '../scenario/scenario-loader.ts';
 import { attemptSeed, runDrills } from '../runner/run-drills.ts';
+import { unsupportedReason } from '../runner/environment-preflight.ts';
 import { randomSeed } from '../util/seeded-random.ts';
+import { selectShard, shardInfo } from '../scenario/shard.ts';
+import { evaluateGate, type GateOn } from '../gate/pass-rate-gate.ts';
+import { formatGateTable } from '../gate/gate-output.ts';
 import { consoleLogger } from './console-logger.ts';
 import { loadValidScenarios } from './load-scenarios.ts';
 import type { CliEnvironment } from './cli-environment.ts';
@@ -23,17 +27,24 @@ export interface RunFlags {
   grep?: RegExp;
   shard?: { index: number; count: number };
   minPassRate?: number;
+  /** What --min-pass-rate compares per scenario (observed: "at least this share passed", DESIGN.md §3). */
+  gateOn?: GateOn;
+  pushgateway?: string;
+  metricsPort?: number;
   dryRun?: boolean;
   verbose?: boolean;
 }
 
 export async function runCommand(paths: string[], flags: RunFlags, cli: CliEnvironment): Promise<number> {
   const driver = getDriver(flags.driver);
-  const scenarios = select(await loadValidScenarios(paths, cli.cwd, { checkReleases: true, allowImages: flags.driver !== 'local' }), flags);
+  const { scenarios, shard } = select(await loadValidScenarios(paths, cli.cwd, { checkReleases: true, allowImages: flags.driver !== 'local' }), flags);
   const seed = flags.seed ?? randomSeed();
   if (flags.dryRun) {
     cli.stdout(`plan: ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'} × ${flags.repeat} on driver ${driver.name}, seed ${seed}, parallel ${flags.parallel}\n`);
-    for (const loaded of scenarios) cli.stdout(`${describePlan(loaded, attemptSeed(seed, loaded, 1)).join('\n')}\n`);
+    for (const loaded of scenarios) {
+      const skipped = unsupportedReason(loaded.scenario, driver);
+      cli.stdout(`${describePlan(loaded, attemptSeed(seed, loaded, 1)).join('\n')}\n${skipped ? `  skipped on driver ${driver.name}: ${skipped}\n` : ''}`);
+    }
     cli.stdout('dry run: nothing was started\n');
     return ExitCode.ok;
   }
@@ -41,7 +52,7 @@ export async function runCommand(paths: string[], flags: RunFlags, cli: CliEnvir
   const outputDir = resolve(cli.cwd, flags.output ?? join('reports', runId));
   const log = consoleLogger(flags.verbose ?? false, cli.stderr);
   const reporter = new ReporterMultiplexer(
-    [{ name: 'journal', reporter: new JournalWriter(join(outputDir, 'journal.ndjson')) }, ...createReporters(flags.reporter, { outputDir: relativeOrAbsolute(cli.cwd, outputDir), write: cli.stdout, tty: cli.tty })],
+    [{ name: 'journal', reporter: new JournalWriter(join(outputDir, 'journal.ndjson')) }, ...createReporters(reporterNames(flags), { outputDir: relativeOrAbsolute(cli.cwd, outputDir), write: cli.stdout, tty: cli.tty, prometheus: { pushgateway: flags.pushgateway, metricsPort: flags.metricsPort } })],
     log,
   );
   const results = await runDrills({
@@ -57,20 +68,28 @@ export async function runCommand(paths: string[], flags: RunFlags, cli: CliEnvir
     signal: cli.signal,
     log,
     version: cli.version,
+    shard,
   });
   if (results.aborted) return ExitCode.interrupted;
-  if (flags.minPassRate !== undefined) return results.summary.passRate >= flags.minPassRate ? ExitCode.ok : ExitCode.failed;
+  if (flags.minPassRate !== undefined) {
+    const gate = evaluateGate({ attempts: results.scenarios, minPassRate: flags.minPassRate, on: flags.gateOn ?? 'observed' });
+    cli.stdout(`\n${formatGateTable(gate)}`);
+    return gate.met ? ExitCode.ok : ExitCode.failed;
+  }
   return results.summary.passed === results.summary.total ? ExitCode.ok : ExitCode.failed;
 }
 
-function select(scenarios: LoadedScenario[], flags: RunFlags): LoadedScenario[] {
-  let selected = flags.grep ? scenarios.filter((s) => flags.grep!.test(s.scenario.name)) : scenarios;
+function select(scenarios: LoadedScenario[], flags: RunFlags): { scenarios: LoadedScenario[]; shard?: ReturnType<typeof shardInfo> } {
+  const selected = flags.grep ? scenarios.filter((s) => flags.grep!.test(s.scenario.name)) : scenarios;
   if (selected.length === 0) throw badInput(`--grep ${flags.grep}: no scenario name matches`, `the scenarios are ${scenarios.map((s) => JSON.stringify(s.scenario.name)).join(', ')}`);
-  if (flags.shard) {
-    const { index, count } = flags.shard;
-    selected = selected.filter((_, i) => i % count === index - 1);
-  }
-  return selected;
+  if (!flags.shard) return { scenarios: selected };
+  return { scenarios: selectShard(selected, flags.shard), shard: shardInfo(selected, flags.shard) };
+}
+
+/** --pushgateway and --metrics-port are the prom reporter's options, so they bring it along. */
+function reporterNames(flags: RunFlags): string[] {
+  const wantsProm = flags.pushgateway !== undefined || flags.metricsPort !== undefined;
+  return wantsProm && !flags.reporter.includes('prom') ? [...flags.reporter, 'prom'] : flags.reporter;
 }
 
 function newRunId(): string {

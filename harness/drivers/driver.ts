@@ -29,6 +29,66 @@ export interface ServiceEnvironmentSpec {
   strategy: 'blue-green' | 'recreate';
   /** Services it calls: its releases reach them with `{url:<name>}` / `{addr:<name>}`. */
   dependsOn?: string[];
+  /**
+   * A dependency the environment starts itself when it comes up, with this one release
+   * (a compose service the scenario does not deploy). Dependencies start before `up()`
+   * resolves, in `dependsOn` order; no step deploys them.
+   */
+  startWith?: ResolvedRelease;
+  /** How the service's containers are set up beyond the release (container drivers; from a compose file). */
+  container?: ContainerSettings;
+}
+
+/** Container settings of a service that are not part of its releases (compose `healthcheck`, `volumes`, port). */
+export interface ContainerSettings {
+  /** The port the service listens on inside its container (`{port}`). Default 8080. */
+  port?: number;
+  /** The engine's health check of each container (compose `healthcheck`); Drillbit's own readiness stays the release's `health.path`. */
+  healthcheck?: ContainerHealthcheck;
+  /** Mounts besides `{dataDir}`: named volumes (one per attempt, shared by the services that name them), host paths, tmpfs. */
+  volumes?: ContainerVolume[];
+  /** Replaces the image's ENTRYPOINT (compose `entrypoint`). */
+  entrypoint?: string[];
+  /**
+   * How a dependency the environment starts (`startWith`) is known to be ready: `healthcheck`
+   * (the engine's health check says healthy), `http` (its release's `health.path` answers
+   * 200), or `listening-port`. Default `http`.
+   */
+  readiness?: 'healthcheck' | 'http' | 'listening-port';
+}
+
+export interface ContainerHealthcheck {
+  /** `["CMD", …]`, `["CMD-SHELL", "…"]`, or `["NONE"]` (disabled). */
+  test: string[];
+  intervalMs?: number;
+  timeoutMs?: number;
+  retries?: number;
+  startPeriodMs?: number;
+}
+
+export interface ContainerVolume {
+  type: 'volume' | 'bind' | 'tmpfs';
+  /** The volume's name (per attempt on the engine) or the host path; none for tmpfs. */
+  source?: string;
+  target: string;
+  readOnly?: boolean;
+}
+
+/** A scenario's environment source besides its services (`scenario.environment`), paths made absolute. */
+export interface EnvironmentSource {
+  /** The compose file. */
+  compose: string;
+}
+
+/** Releases by service, then by the scenario's release name. */
+export type ReleasesByService = ReadonlyMap<string, ReadonlyMap<string, ResolvedRelease>>;
+
+/** What a driver makes of a scenario's environment source: the full environment, and its releases (changed and added). */
+export interface ResolvedEnvironment {
+  spec: EnvironmentSpec;
+  releases: ReleasesByService;
+  /** Things the person running the drill should know (a compose warning). */
+  warnings: string[];
 }
 
 /** A network path that goes through a fault proxy of the run: a dependency, or the traffic (`from: 'client'`). */
@@ -41,6 +101,12 @@ export interface EnvironmentSpec {
   services: Record<string, ServiceEnvironmentSpec>;
   /** Links to route through the run's fault proxies (network faults act on them). */
   links?: LinkSpec[];
+  /**
+   * Container drivers: where dependency links' fault proxies run — `host` (proxies in the
+   * harness, on the network's gateway) or `container` (the fault proxy as a container on the
+   * run's network). Default: the driver's own (docker: `host`). The local driver ignores it.
+   */
+  faultProxy?: 'host' | 'container';
 }
 
 /** The name of the traffic's side of a link. */
@@ -80,6 +146,13 @@ export interface Driver {
   /** Turns a scenario's release reference into an immutable release; bad references are bad input (exit 2). */
   resolveRelease(service: string, name: string, ref: string, baseDir: string, ctx: { storeDir: string }): Promise<ResolvedRelease>;
   up(env: EnvironmentSpec, ctx: DriverContext): Promise<StartedEnvironment>;
+  /**
+   * Container drivers: realizes `scenario.environment` (a compose file) before anything
+   * starts — validates it, merges it with the scenario's services and releases, pins its
+   * other services' images. A driver without it cannot run such scenarios. Bad files and
+   * missing images are bad input (exit 2); no engine is infrastructure (exit 3).
+   */
+  resolveEnvironment?(base: EnvironmentSpec, source: EnvironmentSource, releases: ReleasesByService, ctx: { storeDir: string }): Promise<ResolvedEnvironment>;
 }
 
 export interface StartedEnvironment {

@@ -16,6 +16,47 @@ export interface ReplicaHandle {
   containerId?: string;
   /** Container drivers: the engine that runs it, as `DOCKER_HOST` names it (`unix:///var/run/docker.sock`), for undo records. */
   engine?: string;
+  /** Container drivers: the memory limit the container first started with (what a memory-limit fault restores). */
+  memoryLimit?: MemoryLimit;
+  /** Container drivers: its last run ended in an OOM kill (`State.OOMKilled`). */
+  oomKilled?: boolean;
+}
+
+/** A container's memory limit as the engine holds it (`HostConfig.Memory`, `MemorySwap`), in bytes; 0 and 0: none. */
+export interface MemoryLimit {
+  memoryBytes: number;
+  /** Memory plus swap; equal to `memoryBytes`: no swap; -1: unlimited swap. */
+  memorySwapBytes: number;
+}
+
+/** A command to run inside a replica's container (`docker exec`), counted against the container's limits. */
+export interface ReplicaCommand {
+  argv: readonly string[];
+  /** A string its command line carries, by which a `kill-exec` undo finds it again (`drillbit-fault-<injectionId>`). */
+  marker: string;
+}
+
+/**
+ * A process running inside a container. Its stdin is held open by the harness: a command
+ * written for it exits once its stdin ends, so it dies with the harness's connection (a
+ * SIGKILLed run leaves no hog running), as a helper process checks its parent pid.
+ */
+export interface ReplicaExec {
+  /** Resolves once its output contains `text`; rejects if it exits first, after `timeoutMs`, or when `signal` aborts. */
+  waitForOutput(text: string, timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  /** Its exit code once it ended (137: SIGKILL, as the OOM killer sends). */
+  readonly exited: Promise<number | null>;
+  /** Ends it (stdin closed; killed by its marker if it lingers) and resolves once it is gone. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Where a container of a service is attached: what a network-disconnect undo reconnects. */
+export interface NetworkAttachment {
+  container: string;
+  network: string;
+  /** Its address on that network, asked for again on reconnect. */
+  ipv4Address?: string;
+  engine: string;
 }
 
 export interface HttpFaultRule {
@@ -56,6 +97,12 @@ export interface ProcessFaultSurface {
   resumeReplica?(service: string, replicaId: string): Promise<void>;
   /** Stops the replica (SIGTERM, SIGKILL after `graceMs`) and starts it again in its slot, healthy before it takes traffic. */
   restartReplica?(service: string, replicaId: string, graceMs: number): Promise<void>;
+  /** Stops the replica (`docker stop -t ⌈graceMs/1000⌉`) and leaves its slot empty until `replaceReplica`; resolves once it exited. */
+  stopReplica?(service: string, replicaId: string, graceMs: number): Promise<void>;
+  /** Sets the container's memory limit through the engine (`docker update`); the engine's refusal is the error. */
+  setMemoryLimit?(service: string, replicaId: string, limit: MemoryLimit): Promise<void>;
+  /** Runs a command inside the replica's container, in its cgroup (`docker exec`). */
+  execInReplica?(service: string, replicaId: string, command: ReplicaCommand): Promise<ReplicaExec>;
 }
 
 /** A toxic as Toxiproxy describes it. */
@@ -69,7 +116,8 @@ export interface ToxicSpec {
 
 /** The run's own fault proxy on one link (`from -> to`), as the network faults drive it. */
 export interface LinkProxy {
-  addToxic(toxic: ToxicSpec): void;
+  /** In place once it resolves (a proxy in another process is driven over its admin API). */
+  addToxic(toxic: ToxicSpec): void | Promise<void>;
   /** Resolves once data the toxic held has moved on; a toxic that is gone is not an error. */
   removeToxic(name: string): Promise<void>;
   /** Disabled: connections are refused and open ones closed (a partition). */
@@ -80,4 +128,15 @@ export interface NetworkFaultSurface {
   /** Links that reach a service through a fault proxy: each dependent's, and the traffic's (from `client`). */
   inboundLinks(service: string): { from: string; to: string }[];
   link(from: string, to: string): LinkProxy | undefined;
+
+  // Optional, for drivers whose services are containers on a network of the run's own.
+
+  /** The containers a disconnect of `service` would take off the network, as undo records need them (before anything is touched). */
+  attachments?(service: string): NetworkAttachment[];
+  /**
+   * Takes every container of `service` off the run's network — their published ports with
+   * it, so nothing reaches them — until the returned function reconnects them (idempotent).
+   * Overlapping disconnects of one service are counted: the last reconnect reconnects.
+   */
+  disconnect?(service: string): Promise<() => Promise<void>>;
 }

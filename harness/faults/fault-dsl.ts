@@ -4,6 +4,8 @@ import type { z } from 'zod';
 import { killFault } from './types/kill.ts';
 import { pauseFault } from './types/pause.ts';
 import { restartFault } from './types/restart.ts';
+import { stopFault } from './types/stop.ts';
+import { memoryLimitFault } from './types/memory-limit.ts';
 import { crashLoopFault } from './types/crash-loop.ts';
 import { cpuHogFault } from './types/cpu-hog.ts';
 import { memoryPressureFault } from './types/memory-pressure.ts';
@@ -53,9 +55,11 @@ export const fault = {
   kill: faultHelper('kill', killFault.params),
   pause: faultHelper('pause', pauseFault.params),
   restart: faultHelper('restart', restartFault.params),
+  stop: faultHelper('stop', stopFault.params),
   crashLoop: faultHelper('crash-loop', crashLoopFault.params),
   cpuHog: faultHelper('cpu-hog', cpuHogFault.params),
   memoryPressure: faultHelper('memory-pressure', memoryPressureFault.params),
+  memoryLimit: faultHelper('memory-limit', memoryLimitFault.params),
   diskFill: faultHelper('disk-fill', diskFillFault.params),
   dependencyOutage: faultHelper('dependency-outage', dependencyOutageFault.params),
   httpAbort: faultHelper('http-abort', httpAbortFault.params),

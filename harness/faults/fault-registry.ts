@@ -2,6 +2,8 @@ import type { FaultType } from './fault-type.ts';
 import { killFault } from './types/kill.ts';
 import { pauseFault } from './types/pause.ts';
 import { restartFault } from './types/restart.ts';
+import { stopFault } from './types/stop.ts';
+import { memoryLimitFault } from './types/memory-limit.ts';
 import { crashLoopFault } from './types/crash-loop.ts';
 import { cpuHogFault } from './types/cpu-hog.ts';
 import { memoryPressureFault } from './types/memory-pressure.ts';
@@ -26,9 +28,11 @@ export const faultTypes = {
   kill: killFault,
   pause: pauseFault,
   restart: restartFault,
+  stop: stopFault,
   'crash-loop': crashLoopFault,
   'cpu-hog': cpuHogFault,
   'memory-pressure': memoryPressureFault,
+  'memory-limit': memoryLimitFault,
   'disk-fill': diskFillFault,
   'dependency-outage': dependencyOutageFault,
   'http-abort': httpAbortFault,

@@ -2,7 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { processStartTime } from '../process/proc-inspector.ts';
 import { terminateGroup } from '../process/process-group.ts';
 import type { PidRecord } from '../process/pid-file.ts';
-import type { UndoRecord } from './undo-record.ts';
+import type { DockerUndoRecord, UndoRecord } from './undo-record.ts';
 
 /**
  * Carries out one undo record; the live run and `drillbit clean` both use it, so a
@@ -30,17 +30,9 @@ export async function executeUndo(undo: UndoRecord): Promise<void> {
 }
 
 /** Loaded only when a journal holds a container undo: a run of the local driver never loads dockerode. */
-async function dockerUndo(undo: Extract<UndoRecord, { kind: 'docker' }>): Promise<void> {
-  const { DockerEngine, describeDockerError, isNotFound } = await import('../drivers/docker/docker-engine.ts');
-  const engine = DockerEngine.at(undo.engine);
-  if (undo.op === 'remove-container') return engine.removeContainer(undo.container);
-  const info = await engine.inspectContainer(undo.container);
-  if (!info?.State.Paused) return;
-  try {
-    await engine.docker.getContainer(undo.container).unpause();
-  } catch (error) {
-    if (!isNotFound(error) && !/is not paused/i.test(describeDockerError(error))) throw error;
-  }
+async function dockerUndo(undo: DockerUndoRecord): Promise<void> {
+  const { executeContainerUndo } = await import('../drivers/docker/container-undo.ts');
+  await executeContainerUndo(undo);
 }
 
 /** True when `pid` still names the process recorded (same start time); without a recorded time, when it exists. */

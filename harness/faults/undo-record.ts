@@ -18,4 +18,12 @@ export type UndoRecord =
    * system socket): unpause it (after a pause fault), or remove it (one a fault created).
    * A container that is gone, or not paused, is already undone.
    */
-  | { kind: 'docker'; op: 'unpause' | 'remove-container'; container: string; engine?: string };
+  | { kind: 'docker'; op: 'unpause' | 'remove-container'; container: string; engine?: string }
+  /** Reconnect a container to a network it was disconnected from (at its old address when the engine allows); connected or gone: done. */
+  | { kind: 'docker'; op: 'connect'; container: string; network: string; ipv4Address?: string; engine?: string }
+  /** Put back a container's memory limit (bytes; 0: none, which becomes the engine's whole memory, as `docker update` cannot unset a limit). */
+  | { kind: 'docker'; op: 'update-memory'; container: string; memoryBytes: number; memorySwapBytes: number; engine?: string }
+  /** Kill every process in the container whose command line carries `marker` (a hog a fault exec'd there). */
+  | { kind: 'docker'; op: 'kill-exec'; container: string; marker: string; engine?: string };
+
+export type DockerUndoRecord = Extract<UndoRecord, { kind: 'docker' }>;

@@ -12,7 +12,7 @@ export function environmentSpec(scenario: Scenario): EnvironmentSpec {
   const links: LinkSpec[] = Object.entries(scenario.services).flatMap(([from, s]) => s.dependsOn.map((to) => ({ from, to })));
   const target = scenario.traffic?.target;
   if (target && networkFaultTargets(scenario).has(target)) links.push({ from: CLIENT, to: target });
-  return { services, links };
+  return { services, links, ...(scenario.faultProxy ? { faultProxy: scenario.faultProxy } : {}) };
 }
 
 /** Services whose inbound links a network fault acts on. */

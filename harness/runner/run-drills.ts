@@ -9,7 +9,10 @@ import type { Reporter } from '../report/reporter.ts';
 import type { Logger } from './logger.ts';
 import { hashString } from '../util/seeded-random.ts';
 import { summarizeRun, type RunResults, type ScenarioResult } from '../verdict/results.ts';
+import { scenarioStats } from '../verdict/scenario-stats.ts';
+import type { ShardInfo } from '../scenario/shard.ts';
 import { resolveAllReleases } from './release-preflight.ts';
+import { partitionByDriver, resolveEnvironments, type ScenarioEnvironment } from './environment-preflight.ts';
 import { runScenario } from './scenario-runner.ts';
 import { slug } from './traffic-phase.ts';
 
@@ -27,6 +30,8 @@ export interface RunOptions {
   signal: AbortSignal;
   log: Logger;
   version: string;
+  /** Recorded in the results when the run is one shard of a scenario set. */
+  shard?: ShardInfo;
 }
 
 /** A run whose heart has not beaten this long has its faults undone by its watchdog. */
@@ -44,14 +49,18 @@ interface Job {
  * replays it), its own work directory and its own ports: nothing is shared between them.
  */
 export async function runDrills(options: RunOptions): Promise<RunResults> {
-  const releases = await resolveAllReleases(options.scenarios, options.driver, { storeDir: join(options.stateDir, 'store'), cwd: options.cwd });
+  // A scenario the driver cannot run (a compose environment on the local driver) is skipped, with its reason.
+  const { runnable, skipped } = partitionByDriver(options.scenarios, options.driver);
+  const storeDir = join(options.stateDir, 'store');
+  const releases = await resolveAllReleases(runnable, options.driver, { storeDir, cwd: options.cwd });
+  const environments = await resolveEnvironments(runnable, options.driver, releases, { storeDir, cwd: options.cwd, log: options.log });
   await reapLeftovers(options);
   const runDir = join(options.stateDir, 'runs', options.runId);
   await mkdir(runDir, { recursive: true });
   const owner = await claimRun(runDir, options.runId, options.cwd);
-  const hasFaults = options.scenarios.some(({ scenario }) => scenario.faults.length > 0 || scenario.steps.some((s) => s.kind === 'fault'));
+  const hasFaults = runnable.some(({ scenario }) => scenario.faults.length > 0 || scenario.steps.some((s) => s.kind === 'fault'));
   const deadMan = hasFaults ? await armDeadManSwitch(runDir, DEAD_MAN_MS) : undefined;
-  const jobs: Job[] = options.scenarios.flatMap((loaded, i) => Array.from({ length: options.repeat }, (_, a) => ({ loaded, attempt: a + 1, order: i * options.repeat + a })));
+  const jobs: Job[] = runnable.flatMap((loaded, i) => Array.from({ length: options.repeat }, (_, a) => ({ loaded, attempt: a + 1, order: i * options.repeat + a })));
   const results: { order: number; result: ScenarioResult }[] = [];
   const run: RunResults = {
     runId: options.runId,
@@ -62,16 +71,20 @@ export async function runDrills(options: RunOptions): Promise<RunResults> {
     aborted: false,
     summary: summarizeRun([]),
     scenarios: [],
+    scenarioStats: [],
+    ...(options.shard ? { shard: options.shard } : {}),
   };
-  await options.reporter.onBegin?.({ runId: options.runId, driver: options.driver.name, seed: options.seed, attempts: jobs.map((j) => ({ name: j.loaded.scenario.name, file: j.loaded.displayFile, attempt: j.attempt })) });
+  if (skipped.length) run.skipped = skipped;
+  await options.reporter.onBegin?.({ runId: options.runId, driver: options.driver.name, seed: options.seed, attempts: jobs.map((j) => ({ name: j.loaded.scenario.name, file: j.loaded.displayFile, attempt: j.attempt })), ...(skipped.length ? { skipped } : {}) });
 
   const queue = [...jobs];
   const worker = async () => {
     for (let job = queue.shift(); job && !options.signal.aborted; job = queue.shift()) {
-      const result = await runJob(job, options, releases.get(job.loaded)!);
+      const result = await runJob(job, options, environments.get(job.loaded)!);
       results.push({ order: job.order, result });
       run.scenarios = results.sort((a, b) => a.order - b.order).map((r) => r.result);
       run.summary = summarizeRun(run.scenarios);
+      run.scenarioStats = scenarioStats(run.scenarios, { round: true });
       await options.reporter.onScenarioEnd?.(result, run);
     }
   };
@@ -97,7 +110,7 @@ async function reapLeftovers(options: RunOptions): Promise<void> {
   }
 }
 
-function runJob(job: Job, options: RunOptions, releases: Awaited<ReturnType<typeof resolveAllReleases>> extends Map<unknown, infer V> ? V : never): Promise<ScenarioResult> {
+function runJob(job: Job, options: RunOptions, environment: ScenarioEnvironment): Promise<ScenarioResult> {
   const { scenario, displayFile } = job.loaded;
   const seed = attemptSeed(options.seed, job.loaded, job.attempt);
   const workDir = join(options.stateDir, 'runs', options.runId, `${slug(scenario.name)}-${job.attempt}`);
@@ -109,7 +122,8 @@ function runJob(job: Job, options: RunOptions, releases: Awaited<ReturnType<type
     seed,
     runId: options.runId,
     driver: options.driver,
-    releases,
+    releases: environment.releases,
+    environment: environment.spec,
     workDir,
     signal: options.signal,
     log: options.log,

@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import type { Driver, ResolvedRelease } from '../drivers/driver.ts';
+import type { Driver, EnvironmentSpec, ResolvedRelease } from '../drivers/driver.ts';
 import { environmentSpec } from './environment-spec.ts';
 import type { LoadedScenario } from '../scenario/scenario-loader.ts';
 import { DrillbitError, errorMessage } from '../errors.ts';
@@ -31,6 +31,8 @@ export interface ScenarioRunInput {
   driver: Driver;
   /** Releases resolved before anything started, by service and release name. */
   releases: ReadonlyMap<string, ReadonlyMap<string, ResolvedRelease>>;
+  /** The environment the driver builds (environment-preflight.ts). Default: the scenario's services. */
+  environment?: EnvironmentSpec;
   workDir: string;
   signal: AbortSignal;
   log: Logger;
@@ -67,7 +69,7 @@ export async function runScenario(input: ScenarioRunInput): Promise<ScenarioResu
   let error: unknown;
   try {
     await mkdir(input.workDir, { recursive: true });
-    await bringUp(drill, input.driver, stopCondition);
+    await bringUp(drill, input.driver, stopCondition, input.environment ?? environmentSpec(scenario));
     for (const [index, step] of scenario.steps.entries()) {
       const description = describeStep(step);
       timeline.emit('step-start', { step: index, message: description });
@@ -89,9 +91,8 @@ export async function runScenario(input: ScenarioRunInput): Promise<ScenarioResu
   return buildScenarioResult({ drill, loaded: input.loaded, error: drill.stopReason ? undefined : error, aborted, teardownFailures });
 }
 
-async function bringUp(drill: Drill, driver: Driver, stopCondition: AbortController): Promise<void> {
+async function bringUp(drill: Drill, driver: Driver, stopCondition: AbortController, spec: EnvironmentSpec): Promise<void> {
   const { ctx } = drill;
-  const spec = environmentSpec(ctx.scenario);
   ctx.teardown.defer('environment down', () => drill.env?.down(), { deadlineMs: 30_000 });
   const driverRandom = ctx.random.derive('driver');
   drill.env = await driver.up(spec, { runId: ctx.runId, workDir: ctx.workDir, timeline: ctx.timeline, teardown: ctx.teardown, log: ctx.log, signal: ctx.signal, random: () => driverRandom.next() });

@@ -7,19 +7,21 @@ type Add = (path: string, message: string) => void;
 /** Faults in steps and on the schedule: a known type, valid params, a target that exists and suits the type. */
 export function checkFaultReferences(value: Record<string, unknown>, add: Add): void {
   const services = isRecord(value.services) ? value.services : {};
+  // Compose services and their depends_on are checked once the compose file is read (environment-preflight.ts).
+  const composed = isRecord(value.environment) && typeof value.environment.compose === 'string';
   const steps = Array.isArray(value.steps) ? value.steps : [];
   steps.forEach((step: unknown, i) => {
-    if (isRecord(step) && step.kind === 'fault') checkFault(step, `steps[${i}]`, services, add);
+    if (isRecord(step) && step.kind === 'fault') checkFault(step, `steps[${i}]`, services, add, composed);
   });
   const scheduled = Array.isArray(value.faults) ? value.faults : [];
   scheduled.forEach((fault: unknown, i) => {
     if (!isRecord(fault)) return;
-    checkFault(fault, `faults[${i}]`, services, add);
+    checkFault(fault, `faults[${i}]`, services, add, composed);
     checkBetween(fault.at, `faults[${i}].at`, add);
   });
 }
 
-function checkFault(fault: Record<string, unknown>, at: string, services: Record<string, unknown>, add: Add): void {
+function checkFault(fault: Record<string, unknown>, at: string, services: Record<string, unknown>, add: Add, composed: boolean): void {
   if (typeof fault.fault !== 'string') return;
   const type = findFaultType(fault.fault);
   if (!type) {
@@ -30,14 +32,14 @@ function checkFault(fault: Record<string, unknown>, at: string, services: Record
   if (!params.success) {
     for (const issue of params.error.issues) add(`${at}.params${issue.path.length ? `.${formatPath(issue.path)}` : ''}`, issue.message);
   }
-  checkTarget(fault.target, type.targets, `${at}.target`, services, fault.fault, add);
+  checkTarget(fault.target, type.targets, `${at}.target`, services, fault.fault, add, composed);
   if (type.needsDuration && fault.for === undefined) add(at, `fault ${fault.fault} needs a duration: add for: "5s"`);
   if (fault.wait === true && fault.for === undefined) add(`${at}.wait`, 'wait needs a duration (for) to wait for');
 }
 
-function checkTarget(target: unknown, kind: string, at: string, services: Record<string, unknown>, name: string, add: Add): void {
+function checkTarget(target: unknown, kind: string, at: string, services: Record<string, unknown>, name: string, add: Add, composed: boolean): void {
   const known = (service: unknown, path: string): boolean => {
-    if (typeof service !== 'string' || Object.hasOwn(services, service)) return true;
+    if (typeof service !== 'string' || Object.hasOwn(services, service) || composed) return true;
     add(path, `unknown service ${JSON.stringify(service)}; the scenario defines ${Object.keys(services).map((s) => JSON.stringify(s)).join(', ') || 'none'}`);
     return false;
   };
@@ -51,7 +53,7 @@ function checkTarget(target: unknown, kind: string, at: string, services: Record
     if (!known(target.from, `${at}.from`) || !known(target.to, `${at}.to`)) return;
     const from = services[target.from as string];
     const deps = isRecord(from) && Array.isArray(from.dependsOn) ? from.dependsOn : [];
-    if (!deps.includes(target.to)) add(at, `${JSON.stringify(target.from)} does not depend on ${JSON.stringify(target.to)}; add it to services.${String(target.from)}.dependsOn`);
+    if (!deps.includes(target.to) && !composed) add(at, `${JSON.stringify(target.from)} does not depend on ${JSON.stringify(target.to)}; add it to services.${String(target.from)}.dependsOn`);
     return;
   }
   if (!known(target.service, `${at}.service`)) return;

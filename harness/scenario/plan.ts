@@ -10,6 +10,7 @@ export function describePlan(loaded: LoadedScenario, seed: number): string[] {
   const faultPlan = planFaults(scenario, new SeededRandom(seed).derive('faults'));
   const lines = [`${scenario.name}  (${loaded.displayFile})`];
   if (scenario.description) lines.push(`  ${scenario.description}`);
+  if (scenario.environment?.compose) lines.push(`  environment: compose file ${scenario.environment.compose} (its other services are dependencies, started from their images; --driver docker)`);
   for (const [name, service] of Object.entries(scenario.services)) {
     const releases = Object.entries(service.releases).map(([r, ref]) => `${r}=${typeof ref === 'string' ? ref : ref.bundle}`);
     lines.push(`  service ${name}: ${service.replicas} replica${service.replicas === 1 ? '' : 's'}, ${service.strategy}${service.lkg ? `, LKG ${service.lkg}` : ''}; releases ${releases.join(', ')}`);

@@ -13,6 +13,10 @@ import { resolveReleasePath } from './scenario-files.ts';
 export async function checkReleaseReferences(scenarios: LoadedScenario[], cwd: string, options: { allowImages?: boolean } = {}): Promise<Problem[]> {
   const problems: Problem[] = [];
   for (const loaded of scenarios) {
+    const compose = loaded.scenario.environment?.compose;
+    if (compose !== undefined && !existsSync(resolveReleasePath(compose, loaded.file, cwd))) {
+      problems.push({ file: loaded.displayFile, path: 'environment.compose', message: `compose file not found: ${compose} (./ paths are relative to the scenario, others to the project root)` });
+    }
     for (const [service, spec] of Object.entries(loaded.scenario.services)) {
       for (const [name, ref] of Object.entries(spec.releases)) {
         const path = `services.${service}.releases.${name}`;
@@ -22,7 +26,8 @@ export async function checkReleaseReferences(scenarios: LoadedScenario[], cwd: s
           const manifest = await loadReleaseManifest(location);
           if (manifest.service !== service) problems.push({ file: loaded.displayFile, path, message: `the bundle is a release of service ${JSON.stringify(manifest.service)}, not ${JSON.stringify(service)}` });
           for (const dependency of referencedDependencies(manifest)) {
-            if (!spec.dependsOn.includes(dependency)) problems.push({ file: loaded.displayFile, path, message: `the release reaches {url:${dependency}} or {addr:${dependency}}, but services.${service}.dependsOn does not list ${JSON.stringify(dependency)}` });
+            // With a compose file, its depends_on counts too: checked once the file is read (environment-preflight.ts).
+            if (!spec.dependsOn.includes(dependency) && compose === undefined) problems.push({ file: loaded.displayFile, path, message: `the release reaches {url:${dependency}} or {addr:${dependency}}, but services.${service}.dependsOn does not list ${JSON.stringify(dependency)}` });
           }
         } catch (error) {
           problems.push({ file: loaded.displayFile, path, message: errorMessage(error) });
@@ -34,7 +39,7 @@ export async function checkReleaseReferences(scenarios: LoadedScenario[], cwd: s
 }
 
 /** Services a release's command and env reach through `{url:<name>}` / `{addr:<name>}`. */
-function referencedDependencies(manifest: { command: string[]; env: Record<string, string> }): string[] {
+export function referencedDependencies(manifest: { command: string[]; env: Record<string, string> }): string[] {
   const text = [...manifest.command, ...Object.values(manifest.env)].join('\n');
   return [...new Set([...text.matchAll(/\{(?:url|addr):([A-Za-z0-9][A-Za-z0-9_.-]*)\}/g)].map((m) => m[1]!))];
 }

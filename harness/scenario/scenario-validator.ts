@@ -36,8 +36,10 @@ function referenceProblems(value: unknown, file: string, prefix: string): Proble
     const spec = services[service];
     return isRecord(spec) && isRecord(spec.releases) ? Object.keys(spec.releases) : [];
   };
+  // A compose file may define more services; references to them are checked once it is read (environment-preflight.ts).
+  const composed = hasComposeEnvironment(value);
   const knownService = (path: string, service: unknown): boolean => {
-    if (typeof service !== 'string' || Object.hasOwn(services, service)) return true;
+    if (typeof service !== 'string' || Object.hasOwn(services, service) || composed) return true;
     add(path, `unknown service ${JSON.stringify(service)}; the scenario defines ${list(serviceNames)}`);
     return false;
   };
@@ -85,6 +87,11 @@ function referenceProblems(value: unknown, file: string, prefix: string): Proble
     add('steps', `no step deploys the traffic target ${JSON.stringify(traffic.target)}`);
   }
   return problems;
+}
+
+/** Whether the scenario names a compose file, whose services it may reference without listing them. */
+export function hasComposeEnvironment(value: Record<string, unknown>): boolean {
+  return isRecord(value.environment) && typeof value.environment.compose === 'string';
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -164,10 +164,25 @@ export const stepSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
+/** Where the environment comes from besides `services`: a compose file (container drivers only). */
+export const environmentSchema = z.strictObject({
+  /**
+   * A compose file (`docker-compose.yml`): every compose service becomes a service of the
+   * drill; the ones `services` lists with releases are under test, the others are
+   * dependencies started from their compose image. `./` paths are relative to the scenario
+   * file, others to the project root. Needs `--driver docker`.
+   */
+  compose: z.string().min(1).max(4096),
+});
+
 export const scenarioSchema = z.strictObject({
   name: z.string().min(1).max(200),
   description: z.string().max(10_000).optional(),
   tags: z.array(z.string().max(100)).max(100).optional(),
+  /** The environment's source besides `services`. Default: `services` alone. */
+  environment: environmentSchema.optional(),
+  /** Docker driver: dependency links through the fault proxy as a container on the run's network (`container`) or host proxies (`host`). Default: the driver's (`host`). */
+  faultProxy: z.enum(['host', 'container']).optional(),
   services: z.record(nameSchema, serviceSchema).refine((s) => Object.keys(s).length > 0, 'a scenario needs at least one service'),
   traffic: trafficSchema.optional(),
   slo: sloSchema,
@@ -182,6 +197,7 @@ export type Scenario = z.output<typeof scenarioSchema>;
 export type Step = z.output<typeof stepSchema>;
 export type StepInput = z.input<typeof stepSchema>;
 export type ServiceSpec = z.output<typeof serviceSchema>;
+export type EnvironmentSource = z.output<typeof environmentSchema>;
 export type TrafficSpec = z.output<typeof trafficSchema>;
 export type WriteSpec = z.output<typeof writeSpecSchema>;
 export type ReadBackSpec = z.output<typeof readBackSchema>;

@@ -105,6 +105,25 @@ export function describeFaultConformance(h: ConformanceHarness): void {
       await expectServes(run.env.address('shop'), h.release('shopV1'));
     }, timeout);
 
+    it('stop a replica of shop (2 replicas): it is down for the duration and the other serves; after the revert its slot serves again, healthy and LKG-equal [needs processFaults, skipped without]', async ({ skip }) => {
+      const run = await upShop('stop', 2);
+      const surface = processFaults(run, 'stop', skip);
+      const [target] = resolveTargets({ kind: 'replica', service: 'shop', replica: 0 }, run.env, 'stop');
+      if (target?.kind !== 'replica') throw new Error('no replica target');
+      const fault = await inject(run, 'stop', target, { graceMs: 1000 });
+
+      const slot = () => surface.replicas('shop').find((r) => r.id === target.replicaId);
+      expect(slot()?.alive, 'the stopped replica still runs').not.toBe(true);
+      expect(surface.replicas('shop').filter((r) => r.serving && r.alive), 'replicas serving while one is stopped').toHaveLength(1);
+      expect((await sendMany(run.env.address('shop'), '/products', 4)).map((a) => a.status)).toEqual([200, 200, 200, 200]);
+
+      await fault.revert();
+      await fault.revert();
+      expect(slot()).toMatchObject({ alive: true, serving: true });
+      await expect.poll(() => lkgEqual(run.env, { shop: h.release('shopV1') }, { shop: 2 }), poll).toBe(true);
+      await expectServes(run.env.address('shop'), h.release('shopV1'));
+    }, timeout);
+
     it('pause the replica of shop: requests to it stall; after the revert it answers at once [needs processFaults, skipped without]', async ({ skip }) => {
       const run = await upShop('pause', 1);
       processFaults(run, 'pause', skip);

@@ -1,6 +1,6 @@
 import { DrillbitError, errorMessage } from '../../errors.ts';
 import { DeployRejectedError } from '../deploy-rejected-error.ts';
-import type { DriverContext, ResolvedRelease } from '../driver.ts';
+import type { ContainerSettings, DriverContext, ResolvedRelease } from '../driver.ts';
 import { ReplicaBootError } from '../local/replica-process.ts';
 import { ContainerGeneration } from './container-generation.ts';
 import { ContainerReplica } from './container-replica.ts';
@@ -15,6 +15,10 @@ export interface ContainerTarget {
   onUnexpectedExit: (replica: ContainerReplica) => void;
   /** `host:port` of each dependency as containers reach it. */
   dependencies: () => Record<string, string>;
+  /** The service's settings beyond the release (compose). */
+  container?: ContainerSettings;
+  /** How a replica is started and made ready. Default `replica.launch` (dockerode, health GETs); compose dependencies use testcontainers. */
+  launch?: (replica: ContainerReplica, signal: AbortSignal) => Promise<void>;
 }
 
 /**
@@ -48,7 +52,7 @@ export class ContainerLauncher {
     const replicas = Array.from({ length: target.replicas }, (_, index) => this.replica(target, `${target.service}-g${number}-${index}`, release));
     const results = await Promise.allSettled(
       replicas.map((replica) =>
-        this.track(replica.launch(signal)).catch((error: unknown) => {
+        this.track(target.launch ? target.launch(replica, signal) : replica.launch(signal)).catch((error: unknown) => {
           firstError ??= error;
           failed.abort();
           throw error;
@@ -121,6 +125,7 @@ export class ContainerLauncher {
       stopTimeoutSeconds: this.stopTimeoutSeconds,
       onUnexpectedExit: () => target.onUnexpectedExit(replica),
       down: this.down,
+      container: target.container,
     });
     this.live.add(replica);
     return replica;

@@ -4,7 +4,7 @@ import type { Digest, ObservedReplica } from '../driver.ts';
 import { fillPlaceholders } from '../local/replica-process.ts';
 import type { ContainerReplica } from './container-replica.ts';
 import type { DockerEngine } from './docker-engine.ts';
-import { CONTAINER_PORT, LABELS } from './docker-names.ts';
+import { LABELS } from './docker-names.ts';
 
 const HEALTH_TIMEOUT_MS = 1000;
 const DIGEST_RE = /^sha256:[0-9a-f]{64}$/;
@@ -25,7 +25,7 @@ export class ContainerObserver {
     if (!replica.containerId) return down;
     const info = await this.engine.inspectContainer(replica.containerId);
     if (!info?.State.Running) return down;
-    const binding = info.NetworkSettings.Ports?.[`${CONTAINER_PORT}/tcp`]?.[0];
+    const binding = info.NetworkSettings.Ports?.[`${replica.containerPort}/tcp`]?.[0];
     const port = binding ? Number(binding.HostPort) : undefined;
     const [healthy, labels] = await Promise.all([
       // A paused container holds the GET until the timeout: it is not healthy, and saying so needs no wait.

@@ -4,13 +4,15 @@ import { DrillbitError, errorMessage } from '../../errors.ts';
 import { processStartTime } from '../../process/proc-inspector.ts';
 import type { Logger } from '../../runner/logger.ts';
 import type { Timeline } from '../../runner/timeline.ts';
-import type { ResolvedRelease } from '../driver.ts';
+import type { ContainerSettings, ResolvedRelease } from '../driver.ts';
+import type { MemoryLimit } from '../fault-surface.ts';
 import { probeHealth } from '../local/health-probe.ts';
 import { ReplicaBootError } from '../local/replica-process.ts';
 import { describeExit, type ContainerExit } from './container-exit.ts';
+import { memoryLimitOf } from './container-memory.ts';
 import { containerSpec, type ContainerSpec } from './container-spec.ts';
 import { describeDockerError, engineError, isNotFound, isNotModified, type DockerEngine } from './docker-engine.ts';
-import { CONTAINER_PORT, type AttemptNames } from './docker-names.ts';
+import type { AttemptNames } from './docker-names.ts';
 
 export interface ContainerReplicaOptions {
   /** The slot, unique in the environment: `shop-g2-0`. */
@@ -31,6 +33,8 @@ export interface ContainerReplicaOptions {
   onUnexpectedExit?: (replica: ContainerReplica) => void;
   /** Fires when the environment goes down: the engine requests that wait for exits are dropped (none outlives the run). */
   down?: AbortSignal;
+  /** The service's settings beyond the release (compose: port, healthcheck, volumes, entrypoint). */
+  container?: ContainerSettings;
 }
 
 /**
@@ -57,6 +61,8 @@ export class ContainerReplica {
   private healthyOnce = false;
   private stopping: Promise<void> | undefined;
   private disposing: Promise<void> | undefined;
+  private ipAddress: string | undefined;
+  private firstLimit: MemoryLimit | undefined;
 
   constructor(private readonly options: ContainerReplicaOptions) {
     this.id = options.id;
@@ -87,6 +93,26 @@ export class ContainerReplica {
     return this.hostPid;
   }
 
+  /** Its address on the attempt's network, as of its last start. */
+  get networkAddress(): string | undefined {
+    return this.ipAddress;
+  }
+
+  /** The memory limit it had when it first started (what a memory-limit fault puts back). */
+  get initialMemoryLimit(): MemoryLimit | undefined {
+    return this.firstLimit;
+  }
+
+  /** Reads its published port and network address again (a reconnect to the network publishes the port anew, on another host port). */
+  async refreshAddresses(): Promise<void> {
+    if (!this.containerId) return;
+    const info = await this.options.engine.inspectContainer(this.containerId);
+    if (!info) return;
+    const binding = info.NetworkSettings.Ports?.[`${this.spec.port}/tcp`]?.[0];
+    this.port = binding ? Number(binding.HostPort) : undefined;
+    this.ipAddress = info.NetworkSettings.Networks?.[this.options.names.network]?.IPAddress || this.ipAddress;
+  }
+
   get procStartTime(): number | undefined {
     return this.startTime;
   }
@@ -105,6 +131,22 @@ export class ContainerReplica {
     await this.create();
     await this.startContainer();
     await this.waitHealthy(signal);
+  }
+
+  /**
+   * Like `launch`, but another client creates, starts and waits for the container from this
+   * replica's own create options (testcontainers, for compose dependencies:
+   * dependency-container.ts); from then on it is watched and handled as any other.
+   */
+  async adopt(start: (create: Docker.ContainerCreateOptions) => Promise<string>): Promise<void> {
+    this.containerId = await start(this.spec.create);
+    await this.startContainer();
+    this.healthyOnce = true;
+  }
+
+  /** The port it listens on inside its container, published on 127.0.0.1. */
+  get containerPort(): number {
+    return this.spec.port;
   }
 
   /** Starts the same container again after it died (or a new one in its slot if it was removed), healthy. A running replica: no-op. */
@@ -243,12 +285,14 @@ export class ContainerReplica {
     const info = await this.options.engine.inspectContainer(this.containerId!);
     if (!info) throw new ContainerMissing();
     this.watch(this.containerId!);
-    const binding = info.NetworkSettings.Ports?.[`${CONTAINER_PORT}/tcp`]?.[0];
+    const binding = info.NetworkSettings.Ports?.[`${this.spec.port}/tcp`]?.[0];
     this.port = binding ? Number(binding.HostPort) : undefined;
+    this.ipAddress = info.NetworkSettings.Networks?.[this.options.names.network]?.IPAddress || undefined;
+    this.firstLimit ??= memoryLimitOf(info.HostConfig);
     this.hostPid = info.State.Pid || undefined;
     this.startTime = this.hostPid ? await processStartTime(this.hostPid) : undefined;
     if (!info.State.Running) this.running = false; // died at once: the watch reports it
-    if (this.port === undefined && info.State.Running) throw new ReplicaBootError(`replica ${this.id}: port ${CONTAINER_PORT}/tcp of container ${this.name} was not published`);
+    if (this.port === undefined && info.State.Running) throw new ReplicaBootError(`replica ${this.id}: port ${this.spec.port}/tcp of container ${this.name} was not published`);
   }
 
   /** One `docker wait` per run of the container: its exit is this replica's exit. */

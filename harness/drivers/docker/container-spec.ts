@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
-import type { ResolvedRelease } from '../driver.ts';
+import type { ContainerSettings, ResolvedRelease } from '../driver.ts';
 import { fillPlaceholders } from '../local/replica-process.ts';
+import { composeMounts, healthConfig } from './container-settings.ts';
 import { BUNDLE_DIR, CONTAINER_PORT, DATA_DIR, LABELS, type AttemptNames } from './docker-names.ts';
 
 export interface ContainerSpecInput {
@@ -14,11 +15,15 @@ export interface ContainerSpecInput {
   /** `host:port` of each dependency as a container reaches it. */
   dependencies: Readonly<Record<string, string>>;
   stopTimeoutSeconds: number;
+  /** The service's settings beyond the release (a compose file's port, healthcheck, volumes, entrypoint). */
+  container?: ContainerSettings;
 }
 
 /** What one replica's container runs, as the engine is asked to create it. */
 export interface ContainerSpec {
   placeholders: Readonly<Record<string, string>>;
+  /** The port it listens on inside the container (`{port}`), published on 127.0.0.1. */
+  port: number;
   cmd: readonly string[];
   env: Readonly<Record<string, string>>;
   create: Docker.ContainerCreateOptions;
@@ -32,7 +37,8 @@ export interface ContainerSpec {
  */
 export function containerSpec(input: ContainerSpecInput): ContainerSpec {
   const { release, names, service, replicaId } = input;
-  const placeholders: Record<string, string> = { host: '0.0.0.0', port: String(CONTAINER_PORT), dataDir: DATA_DIR, bundle: BUNDLE_DIR };
+  const port = input.container?.port ?? CONTAINER_PORT;
+  const placeholders: Record<string, string> = { host: '0.0.0.0', port: String(port), dataDir: DATA_DIR, bundle: BUNDLE_DIR };
   for (const [dep, hostPort] of Object.entries(input.dependencies)) {
     placeholders[`url:${dep}`] = `http://${hostPort}`;
     placeholders[`addr:${dep}`] = hostPort;
@@ -50,15 +56,17 @@ export function containerSpec(input: ContainerSpecInput): ContainerSpec {
     Cmd: [...cmd],
     Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
     Labels: names.labels({ [LABELS.service]: service, [LABELS.replica]: replicaId, [LABELS.releaseDigest]: release.digest }),
-    ExposedPorts: { [`${CONTAINER_PORT}/tcp`]: {} },
+    ExposedPorts: { [`${port}/tcp`]: {} },
     StopTimeout: input.stopTimeoutSeconds,
     HostConfig: {
       Init: true,
       NetworkMode: names.network,
-      PortBindings: { [`${CONTAINER_PORT}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: '' }] },
-      Mounts: [{ Type: 'volume', Source: input.volume, Target: DATA_DIR }],
+      PortBindings: { [`${port}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: '' }] },
+      Mounts: [{ Type: 'volume', Source: input.volume, Target: DATA_DIR }, ...composeMounts(input.container?.volumes, names)],
       RestartPolicy: { Name: 'no' },
     },
   };
-  return { placeholders, cmd, env, create };
+  if (input.container?.healthcheck) create.Healthcheck = healthConfig(input.container.healthcheck);
+  if (input.container?.entrypoint) create.Entrypoint = input.container.entrypoint;
+  return { placeholders, port, cmd, env, create };
 }

@@ -4,9 +4,12 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { DrillbitError } from '../../errors.ts';
 import { displayPath } from '../../release/bundle-loader.ts';
 import { resolveLocalRelease } from '../../release/local-release-resolver.ts';
-import type { Driver, DriverContext, EnvironmentSpec, ResolvedRelease } from '../driver.ts';
+import type { Driver, DriverContext, EnvironmentSource, EnvironmentSpec, ReleasesByService, ResolvedEnvironment, ResolvedRelease } from '../driver.ts';
+import { resolveComposeEnvironment } from './compose-environment.ts';
+import { DEFAULT_COMPOSE_COMMAND, loadComposeStack } from './compose-file.ts';
 import { DockerEngine, dockerFromEnvironment, type DockerEndpoint } from './docker-engine.ts';
 import { DockerEnvironment } from './docker-environment.ts';
+import { FaultProxyImages } from './fault-proxy-image.ts';
 import { ReleaseImages } from './release-images.ts';
 
 export interface DockerDriverOptions {
@@ -20,6 +23,16 @@ export interface DockerDriverOptions {
   busybox?: string;
   /** `docker stop -t` when the driver stops a container, in seconds. Default 2. */
   stopTimeoutSeconds?: number;
+  /** The compose tool that reads a scenario's compose file (`config`). Default `['docker-compose']`; `['docker', 'compose']` for v2. */
+  composeCommand?: readonly string[];
+  /**
+   * Where dependency links' fault proxies run when the scenario does not say
+   * (`faultProxy`): `host` (proxies in the harness on the network's gateway) or `container`
+   * (the fault proxy as a container on the run's network, built from the base image). The
+   * traffic's link is on the host either way. Default `host`; the CLI takes
+   * `DRILLBIT_DOCKER_FAULT_PROXY`.
+   */
+  faultProxy?: 'container' | 'host';
 }
 
 const IMAGE_REF_RE = /^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$/;
@@ -32,16 +45,24 @@ export class DockerDriver implements Driver {
   readonly name = 'docker';
   readonly engine: DockerEngine;
   private readonly images: ReleaseImages;
+  private readonly proxyImages: FaultProxyImages;
+  /** The store the last release was resolved into: where the base image's ID is cached. */
+  private storeDir: string | undefined;
 
   constructor(private readonly options: DockerDriverOptions = {}) {
     this.engine = new DockerEngine(options.engine ?? dockerFromEnvironment({}));
     const busybox = options.busybox ?? (existsSync('/bin/busybox') ? '/bin/busybox' : undefined);
     this.images = new ReleaseImages(this.engine, { baseImage: options.baseImage, baseSources: { node: options.nodeBinary ?? process.execPath, busybox } });
+    this.proxyImages = new FaultProxyImages(this.engine);
   }
 
   /** What the CLI's registry calls: the engine `DOCKER_HOST` names (default the system socket). */
   static fromEnvironment(env: Readonly<Record<string, string | undefined>>, options: Omit<DockerDriverOptions, 'engine'> = {}): DockerDriver {
-    return new DockerDriver({ ...options, engine: dockerFromEnvironment(env) });
+    const faultProxy = env.DRILLBIT_DOCKER_FAULT_PROXY?.trim() || undefined;
+    if (faultProxy !== undefined && faultProxy !== 'container' && faultProxy !== 'host') {
+      throw new DrillbitError('bad-input', `DRILLBIT_DOCKER_FAULT_PROXY must be "container" or "host", got ${JSON.stringify(faultProxy)}`);
+    }
+    return new DockerDriver({ faultProxy, ...options, engine: dockerFromEnvironment(env) });
   }
 
   /**
@@ -51,6 +72,7 @@ export class DockerDriver implements Driver {
    */
   async resolveRelease(service: string, name: string, ref: string, baseDir: string, ctx: { storeDir: string }): Promise<ResolvedRelease> {
     await this.engine.ready();
+    this.storeDir = ctx.storeDir;
     const path = isAbsolute(ref) ? ref : resolve(baseDir, ref);
     if (await isDirectory(path)) {
       const release = await resolveLocalRelease(service, name, path, baseDir, ctx);
@@ -63,9 +85,31 @@ export class DockerDriver implements Driver {
     return this.images.fromImageRef(service, name, imageRef, path);
   }
 
-  async up(env: EnvironmentSpec, ctx: DriverContext): Promise<DockerEnvironment> {
-    return DockerEnvironment.start(env, ctx, { engine: this.engine, stopTimeoutSeconds: this.options.stopTimeoutSeconds });
+  /**
+   * A scenario's compose file (`environment.compose`), read by the compose tool and merged
+   * with the scenario: see compose-environment.ts. No engine: an infrastructure error.
+   */
+  async resolveEnvironment(base: EnvironmentSpec, source: EnvironmentSource, releases: ReleasesByService): Promise<ResolvedEnvironment> {
+    await this.engine.ready();
+    const stack = await loadComposeStack(source.compose, this.options.composeCommand ?? DEFAULT_COMPOSE_COMMAND);
+    return resolveComposeEnvironment(base, stack, releases, this.engine);
   }
+
+  async up(env: EnvironmentSpec, ctx: DriverContext): Promise<DockerEnvironment> {
+    return DockerEnvironment.start(env, ctx, { engine: this.engine, stopTimeoutSeconds: this.options.stopTimeoutSeconds, faultProxyImage: this.faultProxyImage(env, ctx) });
+  }
+  /**
+   * The fault proxy image, when dependency links go through the proxy container: built (or
+   * found by its hash label) from now, in parallel with the network and volumes.
+   */
+  private faultProxyImage(env: EnvironmentSpec, ctx: DriverContext): (() => Promise<string>) | undefined {
+    if ((env.faultProxy ?? this.options.faultProxy ?? 'host') !== 'container') return undefined;
+    if (!Object.values(env.services).some((s) => (s.dependsOn ?? []).length > 0)) return undefined;
+    const image = this.images.baseImage(this.storeDir ?? ctx.workDir).then((base) => this.proxyImages.image(base.id));
+    image.catch(() => undefined); // awaited when the links start; an environment that fails first must not leave it unhandled
+    return () => image;
+  }
+
 }
 
 /**

@@ -4,18 +4,30 @@ import { CLIENT, type DriverContext, type EnvironmentSpec, type LinkSpec, type O
 import type { HttpFaultRule, NetworkFaultSurface, ProcessFaultSurface, ReplicaHandle } from '../fault-surface.ts';
 import { FrontProxy } from '../local/front-proxy.ts';
 import { BridgeLinks } from './bridge-links.ts';
+import { ContainerExec } from './container-exec.ts';
+import { ContainerLinks, type RunLinks } from './container-links.ts';
+import { updateMemoryLimit } from './container-memory.ts';
 import type { ContainerGeneration } from './container-generation.ts';
 import { ContainerLauncher, type ContainerTarget } from './container-launcher.ts';
 import { ContainerObserver } from './container-observer.ts';
+import { sharedVolumeName, sharedVolumes } from './container-settings.ts';
+import { dependencyLauncher, dependencyStartOrder } from './dependency-container.ts';
 import type { ContainerReplica } from './container-replica.ts';
 import { engineError, type DockerEngine } from './docker-engine.ts';
 import { AttemptNames, LABELS } from './docker-names.ts';
 import { removeLabelled, writeAttemptRecord } from './labelled-resources.ts';
+import { NetworkPartitions } from './network-partitions.ts';
 
 export interface DockerEnvironmentOptions {
   engine: DockerEngine;
   /** `docker stop -t` when the driver stops a container: SIGTERM → SIGKILL grace, in seconds. Default 2. */
   stopTimeoutSeconds?: number;
+  /**
+   * The fault proxy image's ID, when dependency links go through the fault proxy running as a
+   * container on the run's network (container-links.ts). Without it, through host proxies on
+   * the network's gateway (bridge-links.ts).
+   */
+  faultProxyImage?: () => Promise<string>;
 }
 
 interface ServiceState {
@@ -51,14 +63,16 @@ export class DockerEnvironment implements StartedEnvironment {
   private readonly names: AttemptNames;
   private readonly launcher: ContainerLauncher;
   private readonly observer: ContainerObserver;
-  private readonly links: BridgeLinks;
+  private readonly links: RunLinks;
+  private readonly partitions: NetworkPartitions;
+  private readonly networkSurface: NetworkFaultSurface;
   private readonly engine: DockerEngine;
   private downing: Promise<void> | undefined;
   private readonly removals: (() => Promise<void>)[] = [];
 
-  /** Network faults on the run's link proxies (fault-surface.ts). */
+  /** Network faults (fault-surface.ts): the run's link proxies, and disconnects from the run's network. */
   get networkFaults(): NetworkFaultSurface {
-    return this.links;
+    return this.networkSurface;
   }
 
   /** Process, resource and HTTP faults (fault-surface.ts), container operations through the engine. */
@@ -76,6 +90,9 @@ export class DockerEnvironment implements StartedEnvironment {
       await this.liveReplica(service, replicaId).terminate(graceMs);
       await this.replaceReplica(service, replicaId);
     },
+    stopReplica: (service, replicaId, graceMs) => this.liveReplica(service, replicaId).terminate(graceMs),
+    setMemoryLimit: (service, replicaId, limit) => updateMemoryLimit(this.engine, this.containerOf(service, replicaId), limit),
+    execInReplica: (service, replicaId, command) => ContainerExec.start(this.engine, this.liveReplica(service, replicaId).containerId!, command),
   };
 
   private constructor(
@@ -86,8 +103,16 @@ export class DockerEnvironment implements StartedEnvironment {
     this.names = new AttemptNames(ctx.runId, ctx.workDir);
     this.launcher = new ContainerLauncher(ctx, this.engine, this.names, options.stopTimeoutSeconds ?? 2, AbortSignal.any([this.closing.signal, ctx.signal]), this.closing.signal);
     this.observer = new ContainerObserver(this.engine);
-    this.links = new BridgeLinks(ctx);
+    const proxyImage = options.faultProxyImage;
+    this.links = proxyImage ? new ContainerLinks(ctx, this.engine, this.names, proxyImage) : new BridgeLinks(ctx);
     ctx.teardown.defer('docker: link proxies', () => this.links.close());
+    this.partitions = new NetworkPartitions(this.engine, this.names.network, (service) => this.containersOf(service), (service) => this.refreshAddresses(service));
+    this.networkSurface = {
+      inboundLinks: (service) => this.links.inboundLinks(service),
+      link: (from, to) => this.links.link(from, to),
+      attachments: (service) => this.partitions.attachments(service),
+      disconnect: (service) => this.partitions.disconnect(service),
+    };
   }
 
   static async start(spec: EnvironmentSpec, ctx: DriverContext, options: DockerEnvironmentOptions): Promise<DockerEnvironment> {
@@ -96,6 +121,7 @@ export class DockerEnvironment implements StartedEnvironment {
     ctx.teardown.defer('docker: environment down', () => env.down(), { deadlineMs: 30_000 });
     try {
       await env.startServices(spec);
+      await env.startDependencies(spec);
     } catch (error) {
       await env.down().catch((e: unknown) => ctx.log.warn(`docker: ${errorMessage(e)}`));
       throw error;
@@ -123,6 +149,13 @@ export class DockerEnvironment implements StartedEnvironment {
     const gateway = (await network.inspect()).IPAM?.Config?.[0]?.Gateway as string | undefined;
     if (!gateway) throw new DrillbitError('infrastructure', `docker: network ${names.network} has no gateway address; containers could not reach their dependencies`);
 
+    // Compose named volumes (other than a service's {dataDir}): one per attempt, shared, labelled like the rest.
+    for (const volume of sharedVolumes(spec).map((v) => sharedVolumeName(names, v))) {
+      this.removals.push(this.ctx.teardown.defer(`docker: remove volume ${volume}`, () => engine.removeVolume(volume)));
+      await engine.docker.createVolume({ Name: volume, Labels: names.labels() }).catch((error: unknown) => {
+        throw engineError(`create volume ${volume}`, error);
+      });
+    }
     for (const [name, serviceSpec] of Object.entries(spec.services)) {
       const volume = names.volume(name);
       this.removals.push(this.ctx.teardown.defer(`docker: remove volume ${volume}`, () => engine.removeVolume(volume)));
@@ -138,6 +171,8 @@ export class DockerEnvironment implements StartedEnvironment {
           service: name, volume, replicas: serviceSpec.replicas,
           onUnexpectedExit: (replica) => this.onReplicaExit(state, replica),
           dependencies: () => this.dependencyAddresses(name, serviceSpec.dependsOn ?? []),
+          container: serviceSpec.container,
+          launch: dependencyLauncher(engine.endpoint, serviceSpec),
         },
       };
       this.services.set(name, state);
@@ -150,6 +185,26 @@ export class DockerEnvironment implements StartedEnvironment {
     // Before any container exists, and after the network and volumes' entries (so it runs before them):
     // every container of the attempt goes at once, whatever stage its start reached, then the rest.
     this.ctx.teardown.defer(`docker: remove the containers of ${names.network}`, () => this.down(), { deadlineMs: 30_000 });
+  }
+
+  /**
+   * Dependencies the environment starts itself (`startWith`: compose services no step
+   * deploys), ready before `up()` resolves, in dependsOn order, with testcontainers
+   * (dependency-container.ts). A dependency that does not get ready fails the environment.
+   */
+  private async startDependencies(spec: EnvironmentSpec): Promise<void> {
+    for (const level of dependencyStartOrder(spec)) {
+      await Promise.all(
+        level.map((name) => {
+          const state = this.state(name);
+          return this.exclusive(state, async () => {
+            state.serving = await this.startGeneration(state, spec.services[name]!.startWith!);
+            this.route(state);
+            this.ctx.log.info(`docker: dependency ${name} is up (${state.serving.release.source})`);
+          });
+        }),
+      );
+    }
   }
 
   /** `host:port` of each dependency as this service's containers reach it: its link proxy on the network's gateway. */
@@ -238,8 +293,17 @@ export class DockerEnvironment implements StartedEnvironment {
     if (retired) await this.launcher.retire(retired);
   }
 
-  private startGeneration(state: ServiceState, release: ResolvedRelease): Promise<ContainerGeneration> {
-    return this.launcher.startGeneration(state.target, ++state.generations, release);
+  private async startGeneration(state: ServiceState, release: ResolvedRelease): Promise<ContainerGeneration> {
+    const starting = this.launcher.startGeneration(state.target, ++state.generations, release);
+    if (!state.spec.dependsOn?.length || !this.links.ready) return starting;
+    // A dependent boots while its link proxies come up (the fault proxy container starts in the background), and takes traffic only once they listen.
+    const [generation, linked] = await Promise.allSettled([starting, this.links.ready()]);
+    if (generation.status === 'rejected') throw generation.reason;
+    if (linked.status === 'rejected') {
+      await this.launcher.retire(generation.value);
+      throw linked.reason;
+    }
+    return generation.value;
   }
 
   /** Takes both generations out of service at once (the address answers 503), then stops them. */
@@ -256,7 +320,10 @@ export class DockerEnvironment implements StartedEnvironment {
     return [state.serving, state.warm].flatMap((g) => g?.replicas ?? []).flatMap((r) => {
       const pid = r.pid;
       if (pid === undefined) return [];
-      return [{ id: r.id, pid, pgid: pid, procStartTime: r.procStartTime, serving: r.alive && routed.has(r.id), alive: r.alive, containerId: r.containerId, engine: this.engine.endpoint.url }];
+      return [{
+        id: r.id, pid, pgid: pid, procStartTime: r.procStartTime, serving: r.alive && routed.has(r.id), alive: r.alive,
+        containerId: r.containerId, engine: this.engine.endpoint.url, memoryLimit: r.initialMemoryLimit, oomKilled: r.exit?.oomKilled,
+      }];
     });
   }
 
@@ -312,6 +379,24 @@ export class DockerEnvironment implements StartedEnvironment {
   private addHttpFault(service: string, rule: HttpFaultRule): () => void {
     if (!(rule.share >= 0 && rule.share <= 1)) throw new DrillbitError('bad-input', `HTTP fault ${rule.id}: share must be within 0..1, got ${rule.share}`);
     return this.state(service).proxy.addFault(rule);
+  }
+
+  /** The serving and warm generations' containers of a service. */
+  private containersOf(service: string): ContainerReplica[] {
+    const state = this.state(service);
+    return [state.serving, state.warm].flatMap((g) => g?.replicas ?? []);
+  }
+
+  private containerOf(service: string, replicaId: string): string {
+    const id = this.findReplica(service, replicaId)?.containerId;
+    if (!id) throw new DrillbitError('internal', `${service}/${replicaId}: no such container`);
+    return id;
+  }
+
+  /** After a reconnect: the containers' ports were published anew, so the front proxy routes to the new ones. */
+  private async refreshAddresses(service: string): Promise<void> {
+    await Promise.all(this.containersOf(service).map((r) => r.refreshAddresses()));
+    this.route(this.state(service));
   }
 
   private findReplica(service: string, replicaId: string): ContainerReplica | undefined {

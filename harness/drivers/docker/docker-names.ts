@@ -16,6 +16,10 @@ export const LABELS = {
   command: 'drillbit.command',
   env: 'drillbit.env',
   health: 'drillbit.health',
+  /** What a container that is not a replica is for (`fault-proxy`). */
+  role: 'drillbit.role',
+  /** sha256 of the fault proxy bundle and its base image: finds the fault proxy image again. */
+  faultProxyHash: 'drillbit.fault-proxy.hash',
 } as const;
 
 /** The port a release listens on inside its container (`{port}`); published on 127.0.0.1 at a random host port. */

@@ -6,7 +6,9 @@ import { DrillbitError } from '../../errors.ts';
 import type { Digest, ResolvedRelease } from '../driver.ts';
 import type { BaseImageSources } from './base-image.ts';
 import { ensureBaseImage, type BaseImage } from './base-image-cache.ts';
-import { releaseBuildContext } from './build-context.ts';
+import { releaseBuildContext, type ImageDefaults } from './build-context.ts';
+import { fillPlaceholders } from '../local/replica-process.ts';
+import { BUNDLE_DIR, CONTAINER_PORT, DATA_DIR } from './docker-names.ts';
 import { followMessages, type DockerEngine } from './docker-engine.ts';
 import { LABELS } from './docker-names.ts';
 
@@ -24,6 +26,8 @@ export interface ReleaseImagesOptions {
 
 const IMAGE_HINT = 'a docker release is a bundle directory or an image in the local engine (`docker images`), e.g. myapp:1.2 or sha256:…';
 const DIGEST_RE = /^sha256:[0-9a-f]{64}$/;
+/** Images of format 2 carry ENV and CMD (they run on their own); older ones, found by labels alone, would not. */
+const IMAGE_FORMAT = { label: 'drillbit.image.format', value: '2' } as const;
 
 /**
  * Releases as images: a bundle becomes an image `FROM` the base image ID with the bundle
@@ -121,9 +125,17 @@ export class ReleaseImages {
 
   private async findOrBuild(release: ResolvedRelease, base: BaseImage): Promise<ReleaseImage> {
     const tag = `drillbit/${release.service.toLowerCase().replace(/[^a-z0-9._-]+/g, '-')}:${release.digest.slice(7, 19)}`;
-    const existing = await this.engine.docker.listImages({ filters: { label: [`${LABELS.releaseDigest}=${release.digest}`, `${LABELS.base}=${base.id}`] } });
+    const existing = await this.engine.docker.listImages({ filters: { label: [`${LABELS.releaseDigest}=${release.digest}`, `${LABELS.base}=${base.id}`, `${IMAGE_FORMAT.label}=${IMAGE_FORMAT.value}`] } });
     const found = existing.sort((a, b) => a.Id.localeCompare(b.Id))[0];
-    if (found) return { id: found.Id, tag: found.RepoTags?.find((t) => t !== '<none>:<none>') };
+    if (found) {
+      // An image found by its labels may have lost its tag (`docker rmi` of the tag, or a prune);
+      // tag it again so the release always has its readable name.
+      if (!found.RepoTags?.includes(tag)) {
+        const colon = tag.lastIndexOf(':');
+        await this.engine.docker.getImage(found.Id).tag({ repo: tag.slice(0, colon), tag: tag.slice(colon + 1) });
+      }
+      return { id: found.Id, tag };
+    }
     if (!release.storePath) throw new DrillbitError('internal', `release ${release.name} of ${release.service} has no store path to build an image from`);
     const { command, env, health } = release.manifest;
     const labels: Record<string, string> = {
@@ -134,13 +146,34 @@ export class ReleaseImages {
       [LABELS.command]: JSON.stringify(command),
       [LABELS.env]: JSON.stringify(env),
       [LABELS.health]: JSON.stringify(health),
+      [IMAGE_FORMAT.label]: IMAGE_FORMAT.value,
     };
-    const stream = await this.engine.docker.buildImage((await releaseBuildContext(release.storePath, base.id)) as unknown as NodeJS.ReadableStream, { t: tag, labels, rm: true, forcerm: true } as Docker.ImageBuildOptions);
+    const stream = await this.engine.docker.buildImage((await releaseBuildContext(release.storePath, base.id, imageDefaults(release))) as unknown as NodeJS.ReadableStream, { t: tag, labels, rm: true, forcerm: true } as Docker.ImageBuildOptions);
     const messages = await followMessages(stream, `docker build of ${release.service} ${release.version} (${displayPath(release.source)})`);
     const id = messages.map((m) => (m.aux as { ID?: string } | undefined)?.ID).find((x) => x !== undefined) ?? (await this.engine.inspectImage(tag))?.Id;
     if (!id) throw new DrillbitError('infrastructure', `docker build of ${release.service} ${release.version} reported no image ID`);
     return { id, tag };
   }
+}
+
+/**
+ * The command and env a release image runs with on its own (`docker run`, a compose file):
+ * the manifest's, with the container's placeholder values (`{port}` 8080, `{host}` 0.0.0.0,
+ * `{dataDir}` /data, `{bundle}` /app). A value that still names a dependency (`{url:stock}`)
+ * is left out: whoever runs the image sets it (compose: `STOCK_URL: http://stock:8080`).
+ */
+function imageDefaults(release: ResolvedRelease): ImageDefaults {
+  const values = { host: '0.0.0.0', port: String(CONTAINER_PORT), dataDir: DATA_DIR, bundle: BUNDLE_DIR };
+  const filled = (text: string) => {
+    const result = fillPlaceholders(text, values);
+    return /\{(?:url|addr):/.test(result) ? undefined : result;
+  };
+  const cmd = release.manifest.command.map(filled);
+  const env = Object.entries(release.manifest.env).flatMap(([key, value]) => {
+    const result = filled(value);
+    return result === undefined ? [] : [[key, result] as const];
+  });
+  return { cmd: cmd.every((part) => part !== undefined) ? (cmd as string[]) : undefined, env: Object.fromEntries(env) };
 }
 
 function tagOf(ref: string): string | undefined {

@@ -4,11 +4,12 @@ import { DrillbitError } from '../../errors.ts';
 import type { FaultType } from '../fault-type.ts';
 import type { UndoRecord } from '../undo-record.ts';
 import { revertOnce, withDeadline } from './bounded-revert.ts';
+import { canExec, describeContainers, execInContainers, execMarker, EXIT_WITH_STDIN, killExecUndos, serviceContainers } from './container-helper.ts';
 import { executeUndos, helperPidFile, spawnHelper, type HelperProcess } from './helper-process.ts';
 import { serviceTarget } from './target-access.ts';
 
 const params = z.strictObject({
-  /** Memory to allocate and hold, in MiB (every page written, so it is resident). Default 256. */
+  /** Memory to allocate and hold, in MiB (every page written, so it is resident; a container driver: in each serving container). Default 256. */
   mb: z.number().int().min(1).max(8192).default(256),
   /** Memory that must stay available to everything else, in MiB: a larger `mb` is refused. Default 512. */
   reserveMb: z.number().int().min(64).max(65_536).default(512),
@@ -21,23 +22,39 @@ const MIB = 1024 * 1024;
 const HOG = `const p=+process.argv[1],mb=+process.argv[2],held=[];
 for(let left=mb;left>0;left-=64)held.push(Buffer.alloc(Math.min(left,64)*${MIB},1));
 process.stdout.write('ready\\n');setInterval(()=>{if(process.ppid!==p)process.exit(0)},100);`;
+// Inside a container: the same allocation; it holds until its stdin ends.
+const HOG_IN_CONTAINER = `${EXIT_WITH_STDIN}const mb=+process.argv[2],held=[];
+for(let left=mb;left>0;left-=64)held.push(Buffer.alloc(Math.min(left,64)*${MIB},1));
+process.stdout.write('ready\\n');`;
 const READY_DEADLINE_MS = 30_000;
 
-/** One process next to a service that allocates `mb` MiB and holds it: memory the service no longer has. */
+/**
+ * One process that allocates `mb` MiB and holds it: next to the service on the host (memory
+ * the service no longer has), or, where the driver runs containers, inside each serving
+ * container (`docker exec`), where it counts against the container's memory limit.
+ */
 export const memoryPressureFault: FaultType<MemoryPressureParams> = {
   name: 'memory-pressure',
-  description: 'run a process next to the service that allocates and holds mb MiB for the duration; the revert kills it',
+  description: 'run a process next to the service (a container: inside each serving one) that allocates and holds mb MiB for the duration; the revert kills it',
   targets: 'service',
   params,
   needsDuration: true,
-  plan(_target, _params, ctx) {
+  plan(target, _params, ctx) {
+    const { service, surface } = serviceTarget(target, ctx, 'memory-pressure');
+    if (canExec(surface)) return killExecUndos(serviceContainers(surface, service), execMarker(ctx));
     return [{ kind: 'kill-pid-file', path: helperPidFile(ctx.workDir, ctx.injectionId, 0) } satisfies UndoRecord];
   },
   async inject(target, { mb, reserveMb }, ctx) {
-    const { service } = serviceTarget(target, ctx, 'memory-pressure');
+    const { service, surface } = serviceTarget(target, ctx, 'memory-pressure');
+    const copies = canExec(surface) ? serviceContainers(surface, service).length : 1;
     const availableMb = Math.floor(freemem() / MIB);
-    if (mb > availableMb - reserveMb) {
-      throw new DrillbitError('bad-input', `fault memory-pressure on ${service}: ${mb} MiB would leave less than ${reserveMb} MiB of the ${availableMb} MiB available`, { hint: 'lower params.mb' });
+    if (mb * copies > availableMb - reserveMb) {
+      const what = copies === 1 ? `${mb} MiB` : `${mb} MiB in each of ${copies} containers`;
+      throw new DrillbitError('bad-input', `fault memory-pressure on ${service}: ${what} would leave less than ${reserveMb} MiB of the ${availableMb} MiB available`, { hint: 'lower params.mb' });
+    }
+    if (canExec(surface)) {
+      const hogs = await execInContainers(surface, service, 'memory-pressure', ctx, { script: HOG_IN_CONTAINER, args: [String(mb)], copies: 1, readyTimeoutMs: READY_DEADLINE_MS });
+      return { revert: hogs.revert, detail: `${mb} MiB held inside ${service}'s ${describeContainers(hogs.containers)} (docker exec)` };
     }
     const undo = memoryPressureFault.plan(target, { mb, reserveMb }, ctx);
     const revert = revertOnce(() => executeUndos(undo));

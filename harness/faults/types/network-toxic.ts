@@ -46,13 +46,17 @@ export function toxicFault(toxicType: string, description: string): FaultType<Re
       const { stream, toxicity, ...attrs } = all;
       const streams = stream === 'both' ? (['upstream', 'downstream'] as const) : [stream];
       const names = streams.map((s) => `${ctx.injectionId}-${s}`);
-      streams.forEach((s, i) => proxy.addToxic({ name: names[i]!, type: toxicType, stream: s, toxicity, attributes: attrs as ToxicSpec['attributes'] }));
-      return {
-        detail: `${toxicType} ${JSON.stringify(attrs)} on ${link.from}->${link.to} (${stream}, toxicity ${toxicity})`,
-        revert: revertOnce(async () => {
-          for (const name of names) await proxy.removeToxic(name);
-        }),
-      };
+      const revert = revertOnce(async () => {
+        for (const name of names) await proxy.removeToxic(name);
+      });
+      try {
+        // A proxy in another process (the docker driver's proxy container) answers over its admin API: in place once awaited.
+        for (const [i, s] of streams.entries()) await proxy.addToxic({ name: names[i]!, type: toxicType, stream: s, toxicity, attributes: attrs as ToxicSpec['attributes'] });
+      } catch (error) {
+        await revert().catch(() => undefined);
+        throw error;
+      }
+      return { detail: `${toxicType} ${JSON.stringify(attrs)} on ${link.from}->${link.to} (${stream}, toxicity ${toxicity})`, revert };
     },
   };
 }

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { DrillbitError } from '../../errors.ts';
-import { signalGroup } from '../../process/process-group.ts';
 import type { FaultType } from '../fault-type.ts';
 import { revertOnce } from './bounded-revert.ts';
-import { currentReplica, describeReplica, liveReplica, processSurface, replicaTarget, restoreReplica, waitReplicaDown } from './target-access.ts';
+import { stopGracefully } from './graceful-stop.ts';
+import { currentReplica, liveReplica, processSurface, replicaTarget, restoreReplica } from './target-access.ts';
 
 const params = z.strictObject({
   /** How long the replica may take to exit after SIGTERM before it gets SIGKILL, in ms. Default 5000. */
@@ -28,20 +27,13 @@ export const restartFault: FaultType<RestartParams> = {
     const surface = processSurface(ctx, 'restart');
     const handle = liveReplica(surface, replica, 'restart');
     const revert = revertOnce(() => restoreReplica(surface, replica, ctx, 'restart'));
-    let how = 'SIGTERM';
+    let how: string;
     try {
       if (surface.restartReplica) {
         // A container: the engine stops it (SIGTERM, SIGKILL after the grace) and starts it again in its slot.
         how = `docker stop -t ${Math.ceil(graceMs / 1000)}, started again`;
         await surface.restartReplica(replica.service, replica.replicaId, graceMs);
-      } else signalGroup(handle.pgid, 'SIGTERM');
-      if (!surface.restartReplica && !(await waitReplicaDown(surface, replica, handle.pid, graceMs, ctx.signal))) {
-        how = `SIGKILL after ${graceMs}ms`;
-        signalGroup(handle.pgid, 'SIGKILL');
-        if (!(await waitReplicaDown(surface, replica, handle.pid, 3000, ctx.signal))) {
-          throw new DrillbitError('timeout', `fault restart on ${describeReplica(replica)}: still running 3000ms after SIGKILL`);
-        }
-      }
+      } else how = await stopGracefully(surface, replica, handle, graceMs, ctx.signal, 'restart');
       await revert();
     } catch (error) {
       await revert().catch(() => undefined);

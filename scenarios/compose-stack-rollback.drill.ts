@@ -1,0 +1,28 @@
+import { defineScenario, deploy, expectRollback, steady, verifyRestored } from 'drillbit';
+
+/**
+ * The sample stack from docker-compose.yml: the shop is under test (its releases come from
+ * fixtures/, each built into an image and pinned by ID), the stock service is a dependency
+ * started from its compose image (drillbit/stock:v1, `npx drillbit images build`) with
+ * testcontainers, ready by its compose healthcheck. A shop release failing half its
+ * requests goes out under load; the guard rolls it back and no acknowledged order is lost.
+ * Needs `--driver docker`: on the local driver it is skipped.
+ */
+export default defineScenario({
+  name: 'compose stack: a bad shop release is rolled back, stock from the compose file',
+  environment: { compose: 'docker-compose.yml' },
+  services: {
+    shop: { releases: { good: 'fixtures/shop/v1-with-stock', bad: 'fixtures/shop/v2-errors-with-stock' }, replicas: 2 },
+  },
+  // One stock call per request (a product, an order's reservation): the shop->stock path has four hops through proxies.
+  traffic: { target: 'shop', rate: 50, reads: ['/products/p1', '/products/p2'], writes: '/orders' },
+  slo: { recoveryTime: '15s', availability: 0.9, dataLoss: 0 },
+  guard: { errorRate: { above: 0.05, for: '2s' }, then: 'rollback' },
+  steps: [
+    deploy('shop', 'good'),
+    steady('2s'),
+    deploy('shop', 'bad'),
+    expectRollback({ within: '5s' }),
+    verifyRestored({ for: '2s' }),
+  ],
+});
