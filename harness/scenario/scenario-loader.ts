@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { errorMessage } from '../errors.ts';
 import type { Scenario } from './schema.ts';
 import type { Problem } from './problem.ts';
+import { toPlainValue } from './plain-value.ts';
 import { validateScenario } from './scenario-validator.ts';
 
 export interface LoadedScenario {
@@ -27,11 +28,18 @@ export async function loadScenarios(files: string[], cwd: string): Promise<LoadR
   const result: LoadResult = { scenarios: [], problems: [] };
   for (const file of files) {
     const displayFile = relative(cwd, file) || file;
-    const loaded = await loadFileValue(file).catch((error: unknown) => ({ error: firstLine(errorMessage(error)) }));
+    const loaded = await loadFileValue(file).catch((error: unknown) => ({ error: loadError(error) }));
     if ('error' in loaded) {
-      result.problems.push({ file: displayFile, path: '', message: `could not load: ${loaded.error}` });
+      const unresolved = /Cannot find (?:module|package) '(drillbit)'/.test(loaded.error) ? ' (a scenario imports drillbit from its project: `npm i -D drillbit` there, or keep the scenario inside this project)' : '';
+      result.problems.push({ file: displayFile, path: '', message: `could not load: ${loaded.error}${unresolved}` });
       continue;
     }
+    const plain = toPlainValue(loaded.value);
+    if (plain.problems.length > 0) {
+      result.problems.push(...plain.problems.map((p) => ({ file: displayFile, ...p })));
+      continue;
+    }
+    loaded.value = plain.value;
     const values = Array.isArray(loaded.value) ? loaded.value : [loaded.value];
     if (values.length === 0) result.problems.push({ file: displayFile, path: '', message: 'the file exports no scenario' });
     values.forEach((value, index) => {
@@ -74,6 +82,12 @@ function checkUniqueNames(result: LoadResult): void {
     if (other) result.problems.push({ file: displayFile, path: 'name', message: `scenario name ${JSON.stringify(scenario.name)} is also used in ${other}` });
     seen.set(scenario.name, displayFile);
   }
+}
+
+/** A load failure as one line; a parser that ran out of stack says the file is nested too deeply. */
+function loadError(error: unknown): string {
+  const line = firstLine(errorMessage(error));
+  return /Maximum call stack size exceeded/.test(line) ? line.replace(/Maximum call stack size exceeded/, 'nested too deeply to read') : line;
 }
 
 function firstLine(text: string): string {
