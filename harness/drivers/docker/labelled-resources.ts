@@ -42,30 +42,40 @@ export interface Removed {
 export async function removeLabelled(engine: DockerEngine, label: string, value: string, options: { dryRun?: boolean } = {}): Promise<Removed> {
   const filters = { label: [`${label}=${value}`] };
   const removed: Removed = { containers: [], networks: [], volumes: [], errors: [] };
-  const attempt = async (what: string, fn: () => Promise<void>) => {
-    if (options.dryRun) return true;
-    try {
-      await fn();
-      return true;
-    } catch (error) {
-      removed.errors.push(`${what}: ${errorMessage(error)}`);
-      return false;
+  // A killed run's last requests (a container create) may still land after the first listing,
+  // and another reaper (the run's watchdog) may be removing the same things: list again and
+  // retry until a pass finds nothing left or fails the same way, at most five passes.
+  for (let pass = 1; pass <= 5; pass++) {
+    const errors: string[] = [];
+    const attempt = async (what: string, fn: () => Promise<void>) => {
+      if (options.dryRun) return true;
+      try {
+        await fn();
+        return true;
+      } catch (error) {
+        errors.push(`${what}: ${errorMessage(error)}`);
+        return false;
+      }
+    };
+    const containers = await engine.docker.listContainers({ all: true, filters });
+    await Promise.all(
+      containers.map(async (c) => {
+        const name = c.Names[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12);
+        if ((await attempt(`container ${name}`, () => engine.removeContainer(c.Id))) && !removed.containers.includes(name)) removed.containers.push(name);
+      }),
+    );
+    const networks = await engine.docker.listNetworks({ filters });
+    for (const n of networks) {
+      if ((await attempt(`network ${n.Name}`, () => engine.removeNetwork(n.Id))) && !removed.networks.includes(n.Name)) removed.networks.push(n.Name);
     }
-  };
-  const containers = await engine.docker.listContainers({ all: true, filters });
-  await Promise.all(
-    containers.map(async (c) => {
-      const name = c.Names[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12);
-      if (await attempt(`container ${name}`, () => engine.removeContainer(c.Id))) removed.containers.push(name);
-    }),
-  );
-  const networks = await engine.docker.listNetworks({ filters });
-  for (const n of networks) {
-    if (await attempt(`network ${n.Name}`, () => engine.removeNetwork(n.Id))) removed.networks.push(n.Name);
-  }
-  const volumes = (await engine.docker.listVolumes({ filters })).Volumes ?? [];
-  for (const v of volumes) {
-    if (await attempt(`volume ${v.Name}`, () => engine.removeVolume(v.Name))) removed.volumes.push(v.Name);
+    const volumes = (await engine.docker.listVolumes({ filters })).Volumes ?? [];
+    for (const v of volumes) {
+      if ((await attempt(`volume ${v.Name}`, () => engine.removeVolume(v.Name))) && !removed.volumes.includes(v.Name)) removed.volumes.push(v.Name);
+    }
+    removed.errors = errors;
+    const found = containers.length + networks.length + volumes.length;
+    if (options.dryRun || found === 0 || (errors.length === 0 && (await listLabelled(engine, label, value)).length === 0)) break;
+    await new Promise((r) => setTimeout(r, 200 * pass));
   }
   return removed;
 }
