@@ -8,7 +8,8 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
-export type ErrorCode = 'bad-input' | 'infrastructure' | 'deploy-rejected' | 'aborted' | 'timeout' | 'internal';
+/** `ledger-broken`: the ledger's hash chain does not hold (exit 1, as a failed check). */
+export type ErrorCode = 'bad-input' | 'infrastructure' | 'deploy-rejected' | 'aborted' | 'timeout' | 'internal' | 'ledger-broken';
 
 /** An error meant for the person running the drill: a code, a one-line message and a hint. */
 export class DrillbitError extends Error {

@@ -11,7 +11,9 @@ describe('example scenarios on the local driver', () => {
     expect(failures).toEqual([]);
     expect(results.scenarios.length).toBeGreaterThanOrEqual(5);
     // Scenarios with a compose environment need the docker driver: skipped here, each with its reason (examples.docker.test.ts runs them).
-    for (const skipped of results.skipped ?? []) expect(skipped.reason).toContain('compose environments need --driver docker');
+    // …and the swarm-only scenario needs the swarm driver (examples.swarm.test.ts runs it).
+    for (const skipped of results.skipped ?? []) expect(skipped.reason).toMatch(/compose environments need --driver docker|needs --driver swarm/);
+    expect(results.skipped?.map((s) => s.file)).toContain('scenarios/swarm-orchestrator-rollback.drill.ts');
     expect(results.skipped?.map((s) => s.file)).toContain('scenarios/compose-stack-rollback.drill.ts');
     for (const scenario of results.scenarios) {
       expect(Object.values(scenario.lkg).every((l) => l.match && l.expected === l.observed)).toBe(true);

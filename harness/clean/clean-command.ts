@@ -8,7 +8,7 @@ export async function cleanCommand(flags: { dryRun?: boolean }, cli: CliEnvironm
   const reaped = reports.filter((r) => !r.skipped);
   const verb = flags.dryRun ? 'would' : '';
   for (const r of reaped.filter((x) => x.processesKilled || x.undosReplayed || dockerCount(x) || x.errors.length)) {
-    const docker = dockerCount(r) ? `, ${verb ? 'would remove' : 'removed'} ${plural(r.containersRemoved, 'container')}, ${plural(r.networksRemoved, 'network')}, ${plural(r.volumesRemoved, 'volume')}` : '';
+    const docker = dockerCount(r) ? `, ${verb ? 'would remove' : 'removed'} ${plural(r.containersRemoved, 'container')}, ${plural(r.networksRemoved, 'network')}, ${plural(r.volumesRemoved, 'volume')}${r.servicesRemoved ? `, ${plural(r.servicesRemoved, 'swarm service')}` : ''}` : '';
     cli.stdout(`run ${r.runId}: ${verb ? 'would kill' : 'killed'} ${r.processesKilled} process${r.processesKilled === 1 ? '' : 'es'}, ${verb ? 'would replay' : 'replayed'} ${r.undosReplayed} fault undo${r.undosReplayed === 1 ? '' : 's'}${docker}\n`);
     for (const error of r.errors) cli.stderr(`  ${error}\n`);
   }
@@ -21,7 +21,7 @@ export async function cleanCommand(flags: { dryRun?: boolean }, cli: CliEnvironm
 }
 
 function dockerCount(r: ReapReport): number {
-  return r.containersRemoved + r.networksRemoved + r.volumesRemoved;
+  return r.containersRemoved + r.networksRemoved + r.volumesRemoved + (r.servicesRemoved ?? 0);
 }
 
 function plural(n: number, noun: string): string {

@@ -18,6 +18,8 @@ export interface ReapReport {
   containersRemoved: number;
   networksRemoved: number;
   volumesRemoved: number;
+  /** Swarm services labelled `drillbit.run=<runId>` that were removed (swarm driver), before their containers. */
+  servicesRemoved?: number;
   errors: string[];
 }
 
@@ -60,6 +62,11 @@ async function removeContainers(record: DockerAttemptRecord, report: ReapReport,
     return false;
   }
   try {
+    // Swarm services first: while one exists, the orchestrator starts again every task container removed below.
+    const { removeLabelledServices } = await import('../drivers/swarm/labelled-services.ts');
+    const services = await removeLabelledServices(engine, LABELS.run, record.runId, options).catch(() => ({ services: [], errors: [] })); // not a swarm manager: no services
+    report.servicesRemoved = (report.servicesRemoved ?? 0) + services.services.length;
+    report.errors.push(...services.errors);
     const removed = await removeLabelled(engine, LABELS.run, record.runId, options);
     report.containersRemoved += removed.containers.length;
     report.networksRemoved += removed.networks.length;

@@ -11,4 +11,8 @@ export interface CliEnvironment {
   version: string;
   /** `$GITHUB_STEP_SUMMARY`: where `drillbit gate` appends its markdown summary, when set. */
   stepSummaryPath?: string;
+  /** `$DRILLBIT_LEDGER`: the release ledger, unless `--ledger` names one. */
+  ledgerPath?: string;
+  /** Who the ledger's entries are by: `$DRILLBIT_ACTOR`, a CI identity, or the OS user (ledger/identity.ts). */
+  actor?: string;
 }

@@ -7,6 +7,8 @@ import { choiceValue, httpUrlValue, listValue, portValue, positiveInt, ratioValu
 import type { RunFlags } from './run-command.ts';
 import type { GateOn } from '../gate/pass-rate-gate.ts';
 import { installSignalHandlers } from './signals.ts';
+import { redact } from '../secrets/redaction.ts';
+import { actorFromEnvironment } from '../ledger/identity.ts';
 
 const GATE_MODES: readonly GateOn[] = ['lower-bound', 'observed'];
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -17,12 +19,14 @@ export async function main(argv: string[], overrides: Partial<CliEnvironment> = 
   const cli: CliEnvironment = {
     cwd: process.cwd(),
     stateDir: resolve(process.env.DRILLBIT_HOME ?? resolve(overrides.cwd ?? process.cwd(), '.drillbit')),
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
+    stdout: (t) => process.stdout.write(redact(t)),
+    stderr: (t) => process.stderr.write(redact(t)),
     tty: Boolean(process.stdout.isTTY) && !process.env.CI,
     signal: signals?.signal ?? new AbortController().signal,
     version: VERSION,
     stepSummaryPath: process.env.GITHUB_STEP_SUMMARY || undefined,
+    ledgerPath: process.env.DRILLBIT_LEDGER || undefined,
+    actor: actorFromEnvironment(process.env),
     ...overrides,
   };
   let exitCode: number = ExitCode.ok;
@@ -63,7 +67,10 @@ function buildProgram(cli: CliEnvironment, setExit: (code: number) => void): Com
     .option('--pushgateway <url>', 'push the run\'s Prometheus metrics there at the end (job drillbit, grouping run_id); implies --reporter prom', httpUrlValue('--pushgateway'))
     .option('--metrics-port <port>', 'serve live Prometheus metrics on 127.0.0.1:<port>/metrics during the run; implies --reporter prom', portValue('--metrics-port'))
     .option('--dry-run', 'print the plan, start nothing')
+    .option('--allow-remote-engine', 'allow a DOCKER_HOST on another machine (refused otherwise: a drill kills and pauses what it deploys)')
     .option('--verbose', 'print diagnostics')
+    .option('--ledger <file>', 'the release ledger the run registers releases and records deploys, promotions, rollbacks and verdicts in (default: $DRILLBIT_LEDGER, the config\'s, or .drillbit/ledger.ndjson)')
+    .option('--config <file>', 'the config file: ledger, policy rules, promotion gates (default: drillbit.config.* here)')
     .action(async (paths: string[], flags: RunFlags) => setExit(await (await import('./run-command.ts')).runCommand(paths, flags, cli)));
 
   program
@@ -124,6 +131,37 @@ function buildProgram(cli: CliEnvironment, setExit: (code: number) => void): Com
     .option('--repository <name>', 'repository part of the tags', 'drillbit')
     .option('--base <image>', 'base image in the engine (default: one built from this host\'s node)')
     .action(async (paths: string[], flags: { repository: string; base?: string }) => setExit(await (await import('./images-command.ts')).imagesBuildCommand(paths, flags, cli)));
+
+  const ledger = program.command('ledger').description('the release ledger: registrations, deploys, validations, promotions and rollbacks, hash-chained');
+  const ledgerOptions = (command: Command) =>
+    command.option('--ledger <file>', 'the ledger (default: $DRILLBIT_LEDGER, the config\'s ledger, or .drillbit/ledger.ndjson)').option('--config <file>', 'the config file (default: drillbit.config.* here)');
+  ledgerOptions(ledger.command('show').description('print the lineage as a table').option('--service <name>', 'only entries about this service').option('--json', 'the entries as JSON'))
+    .action(async (flags: { service?: string; json?: boolean; ledger?: string; config?: string }) => setExit(await (await import('../ledger/ledger-command.ts')).ledgerShowCommand(flags, cli)));
+  ledgerOptions(ledger.command('verify').description('check the hash chain: exit 1 naming each edited, reordered or deleted entry'))
+    .action(async (flags: { ledger?: string; config?: string }) => setExit(await (await import('../ledger/ledger-command.ts')).ledgerVerifyCommand(flags, cli)));
+  ledgerOptions(ledger.command('lkg').description("print a service's last-known-good release").argument('<service>'))
+    .action(async (service: string, flags: { ledger?: string; config?: string }) => setExit(await (await import('../ledger/ledger-command.ts')).ledgerLkgCommand(service, flags, cli)));
+
+  ledgerOptions(
+    program
+      .command('promote')
+      .description('make a registered release the LKG when its promotion gate passes (exit 1 when it does not; the LKG is then unchanged)')
+      .argument('<service>')
+      .argument('<version>', 'the version label it was registered with')
+      .option('--gate <name>', 'a gate from the config')
+      .option('--scenario <name>', 'a scenario that must have passed on the release (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+      .option('--min-pass-rate <ratio>', 'least share of passed attempts per scenario (default 1)', ratioValue('--min-pass-rate'))
+      .option('--on <mode>', 'compare the observed pass rate or its 95% Wilson lower bound: observed, lower-bound', choiceValue('--on', GATE_MODES))
+      .option('--min-attempts <n>', 'fewest recorded attempts per scenario (default 1)', positiveInt('--min-attempts', 10_000))
+      .option('--reason <text>', 'why, for the ledger'),
+  ).action(async (service: string, version: string, flags: Record<string, never>) => setExit(await (await import('../ledger/promote-command.ts')).promoteCommand(service, version, flags, cli)));
+
+  ledgerOptions(
+    program
+      .command('drift')
+      .description('compare what a live run really runs with what the ledger says it deployed (exit 1 on drift)')
+      .option('--run <runId>', 'the run (default: the newest in the ledger)'),
+  ).action(async (flags: { run?: string; ledger?: string; config?: string }) => setExit(await (await import('../drift/drift-command.ts')).driftCommand(flags, cli)));
 
   program
     .command('proxy')

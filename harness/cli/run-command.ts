@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ExitCode, badInput } from '../errors.ts';
 import { getDriver } from '../drivers/registry.ts';
+import { assertEngineAllowed } from '../drivers/engine-locality.ts';
 import { createReporters } from '../report/reporter-registry.ts';
 import { ReporterMultiplexer } from '../report/reporter-multiplexer.ts';
 import { JournalWriter } from '../report/journal-writer.ts';
@@ -16,6 +17,9 @@ import { formatGateTable } from '../gate/gate-output.ts';
 import { consoleLogger } from './console-logger.ts';
 import { loadValidScenarios } from './load-scenarios.ts';
 import type { CliEnvironment } from './cli-environment.ts';
+import { loadConfig } from '../config/config-loader.ts';
+import { openLedger } from '../ledger/ledger-location.ts';
+import { policyRules } from '../policy/policy-registry.ts';
 
 export interface RunFlags {
   driver: string;
@@ -33,10 +37,16 @@ export interface RunFlags {
   metricsPort?: number;
   dryRun?: boolean;
   verbose?: boolean;
+  ledger?: string;
+  config?: string;
+  /** A DOCKER_HOST on another machine is refused without it. */
+  allowRemoteEngine?: boolean;
 }
 
 export async function runCommand(paths: string[], flags: RunFlags, cli: CliEnvironment): Promise<number> {
   const driver = getDriver(flags.driver);
+  assertEngineAllowed(driver as Parameters<typeof assertEngineAllowed>[0], flags.allowRemoteEngine);
+  const loadedConfig = await loadConfig(cli.cwd, flags.config);
   const { scenarios, shard } = select(await loadValidScenarios(paths, cli.cwd, { checkReleases: true, allowImages: flags.driver !== 'local' }), flags);
   const seed = flags.seed ?? randomSeed();
   if (flags.dryRun) {
@@ -69,6 +79,9 @@ export async function runCommand(paths: string[], flags: RunFlags, cli: CliEnvir
     log,
     version: cli.version,
     shard,
+    ledger: await openLedger(flags, cli, loadedConfig),
+    policy: policyRules(loadedConfig.config.policy),
+    gates: loadedConfig.config.gates,
   });
   if (results.aborted) return ExitCode.interrupted;
   if (flags.minPassRate !== undefined) {

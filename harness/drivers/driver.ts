@@ -2,7 +2,7 @@ import type { Timeline } from '../runner/timeline.ts';
 import type { TeardownStack } from '../runner/teardown-stack.ts';
 import type { Logger } from '../runner/logger.ts';
 import type { ReleaseManifest } from '../release/release-manifest.ts';
-import type { NetworkFaultSurface, ProcessFaultSurface } from './fault-surface.ts';
+import type { NetworkFaultSurface, OrchestratorFaultSurface, ProcessFaultSurface } from './fault-surface.ts';
 
 export type Digest = `sha256:${string}`;
 
@@ -22,6 +22,10 @@ export interface ResolvedRelease {
   storePath?: string;
   /** Docker driver: the image the release runs as, pinned by ID (`sha256:…`); the tag is for people only. */
   image?: { id: string; tag?: string };
+  /** Provenance: when the artifact was made (release.json `createdAt`, an image's `Created`), ISO. */
+  createdAt?: string;
+  /** Provenance: release.json `labels`, or an image's labels. */
+  labels?: Record<string, string>;
 }
 
 export interface ServiceEnvironmentSpec {
@@ -37,6 +41,26 @@ export interface ServiceEnvironmentSpec {
   startWith?: ResolvedRelease;
   /** How the service's containers are set up beyond the release (container drivers; from a compose file). */
   container?: ContainerSettings;
+  /** Secret env of the service (its scenario's `secrets`, read at run start): given to every replica, never written to any output. */
+  secretEnv?: Readonly<Record<string, string>>;
+  /** The orchestrator's rolling update (scenario `services.<svc>.update`; swarm driver only, others refuse such scenarios). */
+  update?: SwarmUpdateSettings;
+}
+
+/** How Swarm rolls a new release out, and what it does when a task fails during the update (`UpdateConfig`). */
+export interface SwarmUpdateSettings {
+  /** Tasks updated at once (0: all). */
+  parallelism?: number;
+  /** Pause between batches, ms. */
+  delayMs?: number;
+  /** `start-first` (new task healthy, then the old one stops) or `stop-first`. Default: from the strategy (blue-green: start-first). */
+  order?: 'start-first' | 'stop-first';
+  /** How long after each task's update a failure still counts, ms. */
+  monitorMs?: number;
+  /** What Swarm does when the update fails: `rollback` to the previous spec, `pause`, or `continue`. */
+  failureAction?: 'rollback' | 'pause' | 'continue';
+  /** Share of failed tasks tolerated before the failure action, 0..1. */
+  maxFailureRatio?: number;
 }
 
 /** Container settings of a service that are not part of its releases (compose `healthcheck`, `volumes`, port). */
@@ -135,6 +159,18 @@ export interface ObservedReplica {
   pid?: number;
   /** Where this one replica answers directly (for per-replica scrapes such as `/metrics`). */
   address?: URL;
+  /**
+   * The values it really runs with for its release's env keys, a value equal to the
+   * manifest's template (placeholders filled) shown as the template: what drift detection diffs.
+   */
+  env?: Record<string, string>;
+}
+
+/** What a replica's files really are, against the release it runs (drift detection). */
+export interface ReplicaContent {
+  replicaId: string;
+  /** Paths inside the release that differ from it: edited, added or deleted. Empty: intact. */
+  changed: string[];
 }
 
 export interface ObservedService {
@@ -143,6 +179,8 @@ export interface ObservedService {
 
 export interface Driver {
   readonly name: string;
+  /** The driver rolls releases out through an orchestrator's own rolling update, which a scenario may configure (`services.<svc>.update`). */
+  readonly orchestratedUpdates?: boolean;
   /** Turns a scenario's release reference into an immutable release; bad references are bad input (exit 2). */
   resolveRelease(service: string, name: string, ref: string, baseDir: string, ctx: { storeDir: string }): Promise<ResolvedRelease>;
   up(env: EnvironmentSpec, ctx: DriverContext): Promise<StartedEnvironment>;
@@ -171,8 +209,16 @@ export interface StartedEnvironment {
   address(service: string): URL;
   /** Stops everything the environment started. Idempotent. */
   down(): Promise<void>;
+  /**
+   * Re-measures the files each serving replica of a service runs (local: re-hashes the store
+   * copy it runs from; docker: the engine's diff of the container against its image). Costly:
+   * drift detection calls it, the fast `observe()` loop does not.
+   */
+  inspectContent?(service: string): Promise<ReplicaContent[]>;
   /** Process, resource and HTTP faults, where the driver supports them. */
   readonly processFaults?: ProcessFaultSurface;
   /** Network faults on the run's fault proxies, where the driver routes links through them. */
   readonly networkFaults?: NetworkFaultSurface;
+  /** An orchestrator's node and scale faults (swarm). */
+  readonly orchestratorFaults?: OrchestratorFaultSurface;
 }

@@ -103,6 +103,15 @@ export interface ProcessFaultSurface {
   setMemoryLimit?(service: string, replicaId: string, limit: MemoryLimit): Promise<void>;
   /** Runs a command inside the replica's container, in its cgroup (`docker exec`). */
   execInReplica?(service: string, replicaId: string, command: ReplicaCommand): Promise<ReplicaExec>;
+  /**
+   * Drift: replaces the replica (process, or container recreated under its name) by one whose
+   * env has `env` merged over its release's, as someone changing it by hand would — the
+   * driver's record of the release it runs stays as it was. `{}` puts the release's own env
+   * back. Resolves once the new one is healthy and routed.
+   */
+  recreateReplicaWithEnv?(service: string, replicaId: string, env: Readonly<Record<string, string>>): Promise<void>;
+  /** Drift: the directory a replica runs its release from (local: its store copy), to edit in place. */
+  releaseDir?(service: string, replicaId: string): string;
 }
 
 /** A toxic as Toxiproxy describes it. */
@@ -139,4 +148,27 @@ export interface NetworkFaultSurface {
    * Overlapping disconnects of one service are counted: the last reconnect reconnects.
    */
   disconnect?(service: string): Promise<() => Promise<void>>;
+}
+
+/**
+ * An orchestrator's own levers (swarm): node availability and a service's scale, each
+ * acted on through the manager; what `drain-node` and `scale-down` use.
+ */
+export interface OrchestratorFaultSurface {
+  /** The engine that manages the swarm, as `DOCKER_HOST` names it, for undo records. */
+  readonly engine: string;
+  /** The orchestrator's name of a service (`drillbit-<attempt>-shop`), for undo records. */
+  serviceName(service: string): string;
+  /** The nodes a service's running tasks are on, by node ID, sorted (as last seen: known before anything is touched, for the undo). */
+  nodesOf(service: string): string[];
+  /**
+   * Sets a node's availability. `drain`: its tasks stop and are rescheduled on other nodes
+   * (on a single node nothing is left: the service degrades); resolves once the service's
+   * tasks reflect it. `active`: resolves once the service runs as many tasks as it asks for.
+   */
+  setNodeAvailability(service: string, node: string, availability: 'drain' | 'active'): Promise<void>;
+  /** Scales a service to `replicas` tasks (the scenario's count when omitted); resolves once that many run. */
+  scaleService(service: string, replicas?: number): Promise<void>;
+  /** The scenario's replica count of a service. */
+  desiredReplicas(service: string): number;
 }

@@ -2,6 +2,7 @@ import { DrillbitError } from '../errors.ts';
 import type { Driver } from './driver.ts';
 import { DockerDriver } from './docker/docker-driver.ts';
 import { LocalDriver } from './local/local-driver.ts';
+import { SwarmDriver } from './swarm/swarm-driver.ts';
 
 /** What a driver factory may read: the environment the CLI passes (`DOCKER_HOST`…), never `process.env` itself. */
 export type DriverEnvironment = Readonly<Record<string, string | undefined>>;
@@ -10,6 +11,7 @@ export type DriverEnvironment = Readonly<Record<string, string | undefined>>;
 export const drivers: Readonly<Record<string, (env: DriverEnvironment) => Driver>> = {
   local: () => new LocalDriver(),
   docker: (env) => DockerDriver.fromEnvironment(env),
+  swarm: (env) => SwarmDriver.fromEnvironment(env),
 };
 
 /** The driver named by `--driver`; `env` is the CLI's environment (default this process's). */

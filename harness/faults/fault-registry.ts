@@ -19,6 +19,9 @@ import { resetPeerFault } from './types/reset-peer.ts';
 import { slicerFault } from './types/slicer.ts';
 import { limitDataFault } from './types/limit-data.ts';
 import { partitionFault } from './types/partition.ts';
+import { drainNodeFault } from './types/drain-node.ts';
+import { scaleDownFault } from './types/scale-down.ts';
+import { driftFault } from './types/drift.ts';
 
 /**
  * Every fault type a scenario can name, in one explicit map (importing a fault file has
@@ -45,6 +48,9 @@ export const faultTypes = {
   slicer: slicerFault,
   'limit-data': limitDataFault,
   partition: partitionFault,
+  'drain-node': drainNodeFault,
+  'scale-down': scaleDownFault,
+  drift: driftFault,
 } as const satisfies Record<string, FaultType<any>>;
 
 export type FaultName = keyof typeof faultTypes;

@@ -26,6 +26,12 @@ export async function executeUndo(undo: UndoRecord): Promise<void> {
     case 'docker':
       await dockerUndo(undo);
       return;
+    case 'swarm': {
+      // Loaded only when a journal holds a swarm undo.
+      const { executeSwarmUndo } = await import('../drivers/swarm/swarm-undo.ts');
+      await executeSwarmUndo(undo);
+      return;
+    }
   }
 }
 

@@ -24,6 +24,11 @@ export type UndoRecord =
   /** Put back a container's memory limit (bytes; 0: none, which becomes the engine's whole memory, as `docker update` cannot unset a limit). */
   | { kind: 'docker'; op: 'update-memory'; container: string; memoryBytes: number; memorySwapBytes: number; engine?: string }
   /** Kill every process in the container whose command line carries `marker` (a hog a fault exec'd there). */
-  | { kind: 'docker'; op: 'kill-exec'; container: string; marker: string; engine?: string };
+  | { kind: 'docker'; op: 'kill-exec'; container: string; marker: string; engine?: string }
+  /** Swarm, through its manager: set a node's availability back to active (after a drain); a node that is active, or gone, is done. */
+  | { kind: 'swarm'; op: 'node-availability'; node: string; availability: 'active'; engine?: string }
+  /** Swarm, through its manager: scale a service back to `replicas` (after a scale-down); a service that is gone is done. */
+  | { kind: 'swarm'; op: 'scale-service'; service: string; replicas: number; engine?: string };
 
 export type DockerUndoRecord = Extract<UndoRecord, { kind: 'docker' }>;
+export type SwarmUndoRecord = Extract<UndoRecord, { kind: 'swarm' }>;

@@ -35,5 +35,7 @@ export async function resolveLocalRelease(
     source,
     manifest,
     storePath: stored.path,
+    ...(manifest.createdAt ? { createdAt: manifest.createdAt } : {}),
+    ...(manifest.labels ? { labels: manifest.labels } : {}),
   };
 }

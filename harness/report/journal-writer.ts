@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AttemptIdentity, Reporter, RunBegin } from './reporter.ts';
+import { redact } from '../secrets/redaction.ts';
 import type { TimelineEvent } from '../runner/timeline.ts';
 import type { RunResults, ScenarioResult } from '../verdict/results.ts';
 
@@ -40,6 +41,6 @@ export class JournalWriter implements Reporter {
 
   private write(record: Record<string, unknown>): void {
     if (this.fd === undefined) return;
-    writeSync(this.fd, `${JSON.stringify(record)}\n`);
+    writeSync(this.fd, `${redact(JSON.stringify(record))}\n`);
   }
 }

@@ -14,6 +14,9 @@ import { settleInFlight } from './traffic-phase.ts';
 import { DrillbitError } from '../errors.ts';
 import type { FaultRunner } from '../faults/fault-runner.ts';
 import type { PlannedFault } from '../faults/fault-planner.ts';
+import type { DrillRecorder } from '../ledger/drill-recorder.ts';
+import type { PolicyRule } from '../policy/policy-rule.ts';
+import type { GateSpec } from '../ledger/promotion-gate.ts';
 
 /** Everything one scenario attempt knows while it runs; passed down, never global. */
 export interface DrillContext {
@@ -52,6 +55,14 @@ export class Drill {
   /** Every fault of the drill, planned from the seed before it starts. */
   faultPlan: PlannedFault[] = [];
   faults: FaultRunner | undefined;
+  /** What the drill writes to the release ledger (and keeps, for the report's lineage). */
+  recorder: DrillRecorder | undefined;
+  /** Policy rules that run before every deploy (drillbit.config.* `policy`). */
+  policy: readonly PolicyRule[] = [];
+  /** Named promotion gates of the config. */
+  gates: Readonly<Record<string, GateSpec>> = {};
+  /** Digests promoted during this drill, by service: a rollback to one of them makes it the LKG again. */
+  readonly promoted = new Map<string, Set<string>>();
   private readonly locks = new Map<string, Promise<unknown>>();
 
   constructor(

@@ -23,6 +23,8 @@ export interface ScenarioEnvironment {
 /** Why `driver` cannot run `scenario`, or undefined when it can. */
 export function unsupportedReason(scenario: Scenario, driver: Driver): string | undefined {
   if (scenario.environment?.compose !== undefined && !driver.resolveEnvironment) return `compose environments need --driver docker (this run uses --driver ${driver.name})`;
+  const orchestrated = Object.keys(scenario.services).filter((name) => scenario.services[name]!.update !== undefined);
+  if (orchestrated.length && !driver.orchestratedUpdates) return `an orchestrator's rolling update (services.${orchestrated[0]}.update) needs --driver swarm (this run uses --driver ${driver.name})`;
   return undefined;
 }
 
@@ -39,7 +41,8 @@ export function partitionByDriver(scenarios: readonly LoadedScenario[], driver: 
     else runnable.push(loaded);
   }
   if (runnable.length === 0 && skipped.length > 0) {
-    throw new DrillbitError('bad-input', skipped.map((s) => `${s.file}: ${s.reason}`).join('\n'), { hint: 'run it with --driver docker (a Docker engine and docker-compose are needed)' });
+    const swarmOnly = skipped.every((s) => s.reason.includes('--driver swarm'));
+    throw new DrillbitError('bad-input', skipped.map((s) => `${s.file}: ${s.reason}`).join('\n'), { hint: swarmOnly ? 'run it with --driver swarm (a Docker engine that is a swarm manager is needed)' : 'run it with --driver docker (a Docker engine and docker-compose are needed)' });
   }
   return { runnable, skipped };
 }

@@ -9,6 +9,7 @@ import type { Drill } from './drill.ts';
 import { runVerifyRestoredStep } from './steps/verify-restored-step.ts';
 import { slisSentBetween } from './steps/window-slis.ts';
 import { readBackWrites, stopTraffic } from './traffic-phase.ts';
+import { checkDrift } from './drift-phase.ts';
 
 /**
  * After the last step: make sure a detected incident was verified restored, stop the
@@ -24,6 +25,7 @@ export async function finishDrill(drill: Drill): Promise<void> {
   const replicas = Object.fromEntries(Object.entries(scenario.services).map(([name, s]) => [name, s.replicas]));
   drill.finalLkg = compareWithLkg(await drill.environment().observe(), drill.lkg, replicas);
   drill.addCheck(lkgEqualityCheck('LKG state at end of drill', drill.finalLkg));
+  await checkDrift(drill);
 
   if (scenario.traffic?.writes) {
     drill.data = await readBackWrites(drill);

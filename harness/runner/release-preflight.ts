@@ -23,7 +23,10 @@ export async function resolveAllReleases(scenarios: LoadedScenario[], driver: Dr
         const key = `${service}\0${name}\0${path}`;
         if (!cache.has(key)) cache.set(key, driver.resolveRelease(service, name, path, options.cwd, { storeDir: options.storeDir }));
         try {
-          releases.set(name, await cache.get(key)!);
+          const release = await cache.get(key)!;
+          const pinned = typeof ref === 'string' ? undefined : ref.digest;
+          if (pinned && pinned !== release.digest) throw new DrillbitError('bad-input', `pinned to ${pinned}, but ${release.source} is ${release.digest}: its content changed since it was pinned`);
+          releases.set(name, release);
         } catch (error) {
           // No engine is not bad input: it is exit 3, with the driver's hint to start one.
           if (error instanceof DrillbitError && error.code === 'infrastructure') throw error;

@@ -14,7 +14,13 @@ import type { ShardInfo } from '../scenario/shard.ts';
 import { resolveAllReleases } from './release-preflight.ts';
 import { partitionByDriver, resolveEnvironments, type ScenarioEnvironment } from './environment-preflight.ts';
 import { runScenario } from './scenario-runner.ts';
+import { attachSecrets } from './secret-preflight.ts';
 import { slug } from './traffic-phase.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import { registerReleases } from '../ledger/release-registry.ts';
+import { ledgerLkgs } from '../ledger/ledger-lkg-preflight.ts';
+import type { PolicyRule } from '../policy/policy-rule.ts';
+import type { GateSpec } from '../ledger/promotion-gate.ts';
 
 export interface RunOptions {
   runId: string;
@@ -32,6 +38,12 @@ export interface RunOptions {
   version: string;
   /** Recorded in the results when the run is one shard of a scenario set. */
   shard?: ShardInfo;
+  /** The release ledger: the run registers its releases in it and records every deploy, promotion, rollback and verdict. */
+  ledger?: Ledger;
+  /** Policy rules that run before every deploy. */
+  policy?: readonly PolicyRule[];
+  /** Named promotion gates (the config's `gates`). */
+  gates?: Readonly<Record<string, GateSpec>>;
 }
 
 /** A run whose heart has not beaten this long has its faults undone by its watchdog. */
@@ -54,6 +66,10 @@ export async function runDrills(options: RunOptions): Promise<RunResults> {
   const storeDir = join(options.stateDir, 'store');
   const releases = await resolveAllReleases(runnable, options.driver, { storeDir, cwd: options.cwd });
   const environments = await resolveEnvironments(runnable, options.driver, releases, { storeDir, cwd: options.cwd, log: options.log });
+  await attachSecrets(environments, process.env);
+  // Registered before anything starts: a version label reused for other content is bad input (exit 2).
+  const registrations = options.ledger ? await registerReleases(options.ledger, [...environments.values()].flatMap((e) => [...e.releases.values()].flatMap((m) => [...m.values()])), options.runId) : new Map();
+  const fromLedger = await ledgerLkgs(runnable.map((loaded) => ({ loaded, releases: environments.get(loaded)!.releases })), options.ledger);
   await reapLeftovers(options);
   const runDir = join(options.stateDir, 'runs', options.runId);
   await mkdir(runDir, { recursive: true });
@@ -80,7 +96,7 @@ export async function runDrills(options: RunOptions): Promise<RunResults> {
   const queue = [...jobs];
   const worker = async () => {
     for (let job = queue.shift(); job && !options.signal.aborted; job = queue.shift()) {
-      const result = await runJob(job, options, environments.get(job.loaded)!);
+      const result = await runJob(job, options, environments.get(job.loaded)!, registrations, fromLedger.get(job.loaded));
       results.push({ order: job.order, result });
       run.scenarios = results.sort((a, b) => a.order - b.order).map((r) => r.result);
       run.summary = summarizeRun(run.scenarios);
@@ -110,7 +126,7 @@ async function reapLeftovers(options: RunOptions): Promise<void> {
   }
 }
 
-function runJob(job: Job, options: RunOptions, environment: ScenarioEnvironment): Promise<ScenarioResult> {
+function runJob(job: Job, options: RunOptions, environment: ScenarioEnvironment, registrations: Awaited<ReturnType<typeof registerReleases>>, lkgFromLedger?: ReadonlyMap<string, string>): Promise<ScenarioResult> {
   const { scenario, displayFile } = job.loaded;
   const seed = attemptSeed(options.seed, job.loaded, job.attempt);
   const workDir = join(options.stateDir, 'runs', options.runId, `${slug(scenario.name)}-${job.attempt}`);
@@ -128,5 +144,10 @@ function runJob(job: Job, options: RunOptions, environment: ScenarioEnvironment)
     signal: options.signal,
     log: options.log,
     onEvent: (event) => options.reporter.onEvent?.(identity, event),
+    ledger: options.ledger,
+    registrations,
+    policy: options.policy,
+    gates: options.gates,
+    lkgFromLedger,
   });
 }

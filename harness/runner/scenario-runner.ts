@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import type { Driver, EnvironmentSpec, ResolvedRelease } from '../drivers/driver.ts';
+import type { Digest, Driver, EnvironmentSpec, ResolvedRelease } from '../drivers/driver.ts';
 import { environmentSpec } from './environment-spec.ts';
 import type { LoadedScenario } from '../scenario/scenario-loader.ts';
 import { DrillbitError, errorMessage } from '../errors.ts';
@@ -22,6 +22,13 @@ import { planFaults } from '../faults/fault-planner.ts';
 import { FaultJournal } from '../faults/fault-journal.ts';
 import { FaultRunner } from '../faults/fault-runner.ts';
 import { faultsCheck } from '../checks/faults-check.ts';
+import { DrillRecorder } from '../ledger/drill-recorder.ts';
+import { validateEntry } from '../ledger/validation-entry.ts';
+import { drillLineage } from '../ledger/lineage.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import type { RegisterEntry, SealedEntry } from '../ledger/ledger-entry.ts';
+import type { PolicyRule } from '../policy/policy-rule.ts';
+import type { GateSpec } from '../ledger/promotion-gate.ts';
 
 export interface ScenarioRunInput {
   loaded: LoadedScenario;
@@ -37,6 +44,16 @@ export interface ScenarioRunInput {
   signal: AbortSignal;
   log: Logger;
   onEvent?: (event: TimelineEvent) => void;
+  /** The release ledger the drill records deploys, promotions and rollbacks in; none: kept in memory only. */
+  ledger?: Ledger;
+  /** Registrations of the run's releases, by `service\0digest` (release-registry.ts). */
+  registrations?: ReadonlyMap<string, SealedEntry & RegisterEntry>;
+  /** Policy rules run before every deploy. */
+  policy?: readonly PolicyRule[];
+  /** Named promotion gates of the config. */
+  gates?: Readonly<Record<string, GateSpec>>;
+  /** Services whose LKG is the ledger's: the scenario's name for that release (ledger-lkg-preflight.ts). */
+  lkgFromLedger?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -62,8 +79,11 @@ export async function runScenario(input: ScenarioRunInput): Promise<ScenarioResu
     workDir: input.workDir,
   };
   const drill = new Drill(ctx, input.releases);
+  drill.recorder = new DrillRecorder({ runId: input.runId, scenario: scenario.name, attempt: input.attempt, driver: input.driver.name }, input.ledger, input.registrations);
+  drill.policy = input.policy ?? [];
+  drill.gates = input.gates ?? {};
   drill.faultPlan = planFaults(scenario, ctx.random.derive('faults'));
-  presetDeclaredLkgs(drill);
+  presetDeclaredLkgs(drill, input.lkgFromLedger);
   timeline.emit('run-start', { message: scenario.name, attempt: input.attempt, seed: input.seed });
 
   let error: unknown;
@@ -88,7 +108,22 @@ export async function runScenario(input: ScenarioRunInput): Promise<ScenarioResu
   const aborted = input.signal.aborted;
   if (error && !aborted && !drill.stopReason) timeline.emit('error', { message: errorMessage(error) });
   timeline.emit(aborted ? 'abort' : 'run-end', { message: aborted ? 'interrupted' : undefined });
-  return buildScenarioResult({ drill, loaded: input.loaded, error: drill.stopReason ? undefined : error, aborted, teardownFailures });
+  const result = buildScenarioResult({ drill, loaded: input.loaded, error: drill.stopReason ? undefined : error, aborted, teardownFailures });
+  return recordVerdict(drill, result);
+}
+
+/** The verdict goes to the ledger (a validate entry), and the drill's lineage into the result. */
+async function recordVerdict(drill: Drill, result: ScenarioResult): Promise<ScenarioResult> {
+  const recorder = drill.recorder!;
+  await recorder.settled();
+  try {
+    if (recorder.entries.length > 0) await recorder.record(validateEntry(result, recorder.entries, recorder.identity.driver));
+  } catch (error) {
+    recorder.failures.push(errorMessage(error));
+  }
+  for (const failure of recorder.failures) result.reasons.push(`the ledger could not record an entry: ${failure}`);
+  const lineage = drillLineage(recorder.entries, (service, digest) => recorder.registration(service, digest as Digest));
+  return Object.keys(lineage).length ? { ...result, lineage } : result;
 }
 
 async function bringUp(drill: Drill, driver: Driver, stopCondition: AbortController, spec: EnvironmentSpec): Promise<void> {
@@ -141,8 +176,11 @@ async function servingReplicaAddresses(drill: Drill, service: string): Promise<{
   return (observed?.replicas ?? []).filter((r) => r.serving && r.address).map((r) => ({ id: r.id, url: r.address! }));
 }
 
-function presetDeclaredLkgs(drill: Drill): void {
+function presetDeclaredLkgs(drill: Drill, fromLedger: ReadonlyMap<string, string> = new Map()): void {
   for (const [service, spec] of Object.entries(drill.ctx.scenario.services)) {
-    if (spec.lkg) drill.lkg.set(service, drill.release(service, spec.lkg));
+    const name = fromLedger.get(service) ?? spec.lkg;
+    if (name) drill.lkg.set(service, drill.release(service, name));
+    // The ledger's LKG has passed a gate: a rollback to it keeps it the LKG.
+    if (fromLedger.has(service)) drill.promoted.set(service, new Set([drill.release(service, name!).digest]));
   }
 }

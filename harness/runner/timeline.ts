@@ -2,10 +2,12 @@ import { performance } from 'node:perf_hooks';
 
 export type EventType =
   | 'run-start' | 'env-up' | 'env-down' | 'step-start' | 'step-end'
-  | 'deploy-start' | 'deploy' | 'deploy-rejected'
+  | 'deploy-start' | 'deploy' | 'deploy-rejected' | 'deploy-halted' | 'promote' | 'drift'
   | 'traffic-start' | 'traffic-stop'
   | 'guard' | 'rollback-start' | 'rollback' | 'restored'
-  | 'fault' | 'revert' | 'check' | 'replica-exit' | 'log' | 'error' | 'abort' | 'run-end';
+  | 'fault' | 'revert' | 'check' | 'replica-exit' | 'log' | 'error' | 'abort' | 'run-end'
+  /** Swarm driver: an orchestrator's update changed state (`state`: updating, rollback_started, rollback_completed, paused…); a task failed. */
+  | 'orchestrator-update' | 'task-failed';
 
 /** One thing that happened, at `tMs` milliseconds of the scenario's monotonic clock. */
 export interface TimelineEvent {

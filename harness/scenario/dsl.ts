@@ -1,5 +1,9 @@
 import type { Duration } from '../util/duration.ts';
 import type { ScenarioInput, StepInput } from './schema.ts';
+import type { z } from 'zod';
+import type { stepGateSchema } from './schema.ts';
+
+type StepGateInput = z.input<typeof stepGateSchema>;
 import type { StepContext } from '../runner/step-context.ts';
 
 /**
@@ -38,6 +42,19 @@ export function expectRollback(options: { within: Duration; service?: string }):
 /** Waits until every service runs its LKG and the SLIs hold for `for` (the stabilization window). */
 export function verifyRestored(options: { for?: Duration; within?: Duration } = {}): StepInput {
   return { kind: 'verifyRestored', ...options };
+}
+
+/**
+ * Makes a deployed release the LKG when its gate passes (default: every check of the drill
+ * so far passed and the release is observed serving); recorded in the ledger either way.
+ */
+export function promote(service: string, release: string, options: { gate?: string | StepGateInput; expect?: 'promoted' | 'refused' | 'any'; reason?: string } = {}): StepInput {
+  return { kind: 'promote', service, release, ...options };
+}
+
+/** Drift detection now (it also runs after every drill): `expect: 'drift'` asserts a difference is caught. */
+export function checkDrift(options: { expect?: 'none' | 'drift' } = {}): StepInput {
+  return { kind: 'checkDrift', ...options };
 }
 
 /** The escape hatch: any code, with the run's context. Failing here fails the drill. */

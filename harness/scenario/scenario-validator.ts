@@ -50,6 +50,7 @@ function referenceProblems(value: unknown, file: string, prefix: string): Proble
 
   for (const [name, spec] of Object.entries(services)) {
     if (isRecord(spec) && spec.lkg !== undefined) knownRelease(`services.${name}.lkg`, name, spec.lkg);
+    if (isRecord(spec) && spec.lkg !== undefined && spec.lkgFromLedger === true) add(`services.${name}.lkgFromLedger`, 'set either lkg or lkgFromLedger, not both');
   }
   const traffic = isRecord(value.traffic) ? value.traffic : undefined;
   if (traffic) knownService('traffic.target', traffic.target);
@@ -64,6 +65,10 @@ function referenceProblems(value: unknown, file: string, prefix: string): Proble
     if (step.kind === 'deploy' && service) {
       knownRelease(`${at}.release`, service, step.release);
       deployed.add(service);
+    }
+    if (step.kind === 'promote' && service) {
+      knownRelease(`${at}.release`, service, step.release);
+      if (!deployed.has(service)) add(at, `promote of ${JSON.stringify(service)} before any deploy of it`);
     }
     if (step.kind === 'rollback' && service) {
       if (step.to !== undefined) knownRelease(`${at}.to`, service, step.to);

@@ -27,8 +27,23 @@ const statusCode = z.number().int().min(100).max(599);
 
 export const releaseRefSchema = z.union([
   z.string().min(1).max(4096),
-  z.strictObject({ bundle: z.string().min(1).max(4096) }),
+  z.strictObject({
+    bundle: z.string().min(1).max(4096),
+    /** Pins the reference: the release must have this digest, or the run stops before it starts (exit 2). */
+    digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected a digest like "sha256:<64 hex digits>"').optional(),
+  }),
 ]);
+
+/** A promotion gate inside a scenario: the drill's own checks, and/or scenarios recorded in the ledger. */
+export const stepGateSchema = z.strictObject({
+  /** Every check of the drill so far passed, and the release is observed serving on every replica. Default true. */
+  checks: z.boolean().default(true),
+  /** Scenarios that must have passed on the release in earlier runs (the ledger's validate entries). */
+  scenarios: z.array(z.string().min(1).max(200)).max(100).default([]),
+  minPassRate: ratio.default(1),
+  on: z.enum(['observed', 'lower-bound']).default('observed'),
+  minAttempts: z.number().int().min(1).max(10_000).default(1),
+});
 
 export const serviceSchema = z.strictObject({
   /** Named releases of the service: bundle directories (local driver). */
@@ -37,10 +52,36 @@ export const serviceSchema = z.strictObject({
   replicas: z.number().int().min(1).max(50).default(1),
   /** The last-known-good release. Default: the first release the drill deploys. */
   lkg: nameSchema.optional(),
+  /** The LKG is the ledger's (`drillbit ledger lkg`), which must be one of `releases`: rollbacks go to it, verification expects it. */
+  lkgFromLedger: z.boolean().optional(),
   /** Services this one calls; a release reaches them through `{url:<name>}` / `{addr:<name>}` placeholders, by way of a fault proxy per link. */
   dependsOn: z.array(nameSchema).max(50).default([]),
+  /**
+   * Env given to every replica of the service, from the environment of the drillbit process
+   * (`{ env: 'SHOP_TOKEN' }`) or a file (`{ file: './token' }`, relative to the scenario), read
+   * at run start. The values are never written to results, the journal, reports, metrics or logs.
+   */
+  secrets: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'), z.union([z.strictObject({ env: z.string().min(1).max(256) }), z.strictObject({ file: z.string().min(1).max(4096) })])).optional(),
   /** How a deploy replaces the running release. Default blue-green (the previous release stays warm). */
   strategy: z.enum(['blue-green', 'recreate']).default('blue-green'),
+  /** The orchestrator's rolling update (`--driver swarm` only; see harness/drivers/swarm/README.md). Default: the driver's drill defaults. */
+  update: z.lazy(() => swarmUpdateSchema).optional(),
+});
+
+/** Swarm's `UpdateConfig` for a service, as a scenario writes it; durations as elsewhere. */
+export const swarmUpdateSchema = z.strictObject({
+  /** Tasks updated at once; 0: all. Default 0 (the swarm driver's drill default). */
+  parallelism: z.number().int().min(0).max(100).optional(),
+  /** Pause between batches. Default 0. */
+  delay: durationSchema.optional(),
+  /** `start-first` or `stop-first`. Default: start-first for blue-green, stop-first for recreate. */
+  order: z.enum(['start-first', 'stop-first']).optional(),
+  /** How long after each task's update a failure still counts. Default 500ms. */
+  monitor: durationSchema.optional(),
+  /** What Swarm does when the update fails. Default rollback. */
+  failureAction: z.enum(['rollback', 'pause', 'continue']).optional(),
+  /** Share of failed tasks tolerated before the failure action. Default 0. */
+  maxFailureRatio: z.number().min(0).max(1).optional(),
 });
 
 export const writeSpecSchema = z.strictObject({
@@ -150,6 +191,18 @@ export const stepSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('wait'), for: durationSchema }),
   z.strictObject({ kind: z.literal('rollback'), ...serviceRef, to: nameSchema.optional() }),
   z.strictObject({ kind: z.literal('expectRollback'), service: nameSchema.optional(), within: durationSchema }),
+  /** Drift detection on demand: what runs is compared with what the ledger says, now. */
+  z.strictObject({ kind: z.literal('checkDrift'), expect: z.enum(['none', 'drift']).default('none') }),
+  z.strictObject({
+    kind: z.literal('promote'),
+    ...serviceRef,
+    release: nameSchema,
+    /** The gate: a gate named in drillbit.config.* (its scenarios, plus the drill's checks), or a gate object. Default: the drill's checks. */
+    gate: z.union([nameSchema, stepGateSchema]).default({ checks: true, scenarios: [], minPassRate: 1, on: 'observed', minAttempts: 1 }),
+    /** What the gate should decide; a different outcome fails the step's check. Default promoted. */
+    expect: z.enum(['promoted', 'refused', 'any']).default('promoted'),
+    reason: z.string().max(1000).optional(),
+  }),
   z.strictObject({ kind: z.literal('verifyRestored'), for: durationSchema.default('1s'), within: durationSchema.optional() }),
   z.strictObject({
     kind: z.literal('fault'),
@@ -206,3 +259,4 @@ export type GuardSpec = z.output<typeof guardSchema>;
 export type FaultTargetInput = z.input<typeof faultTargetSchema>;
 export type ScheduledFault = z.output<typeof scheduledFaultSchema>;
 export type FaultStep = Extract<Step, { kind: 'fault' }>;
+export type StepGate = z.output<typeof stepGateSchema>;

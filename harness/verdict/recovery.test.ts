@@ -35,6 +35,21 @@ describe('computeRecovery', () => {
     expect(computeRecovery([{ tMs: 1, type: 'deploy', service: 's' }], [], 1000)).toMatchObject({ ttdMs: null, ttrMs: null, withinSlo: null });
   });
 
+  it("an orchestrator's own rollback (swarm): detection at its rollback_started, ttd from the first failed task, not the harness's rollback=previous", () => {
+    const events: TimelineEvent[] = [
+      { tMs: 1000, type: 'deploy-start', service: 'shop' },
+      { tMs: 1100, type: 'orchestrator-update', service: 'shop', state: 'updating', by: 'orchestrator' },
+      { tMs: 4000, type: 'task-failed', service: 'shop' },
+      { tMs: 4600, type: 'orchestrator-update', service: 'shop', state: 'rollback_started', by: 'orchestrator' },
+      { tMs: 5200, type: 'orchestrator-update', service: 'shop', state: 'rollback_completed', by: 'orchestrator' },
+      { tMs: 5300, type: 'deploy-rejected', service: 'shop' },
+      { tMs: 6400, type: 'restored', atMs: 5200 },
+    ];
+    expect(computeRecovery(events, [], 15_000)).toMatchObject({ detection: 'orchestrator-rollback', firstBadMs: 4000, ttdMs: 600, detectedMs: 4600, ttrMs: 600 });
+    const askedFor = events.map((e) => (e.type === 'orchestrator-update' ? { ...e, by: 'harness' } : e));
+    expect(computeRecovery(askedFor, [], 15_000)).toMatchObject({ detection: 'deploy-rejected' });
+  });
+
   it('times a rejected rollout from its start', () => {
     const events: TimelineEvent[] = [
       { tMs: 500, type: 'deploy-start', service: 'shop' },

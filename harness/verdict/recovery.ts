@@ -2,9 +2,14 @@ import type { TimelineEvent } from '../runner/timeline.ts';
 import type { Sample } from '../traffic/sample.ts';
 import type { Recovery } from './results.ts';
 
-/** The event that starts a recovery: a guard trip, a rejected rollout, or a planned rollback. */
+/** The event that starts a recovery: a guard trip, a rejected rollout, a planned rollback, or an orchestrator's own rollback (swarm). */
 export function findDetection(events: readonly TimelineEvent[], beforeMs = Infinity): TimelineEvent | undefined {
-  return events.find((e) => e.tMs <= beforeMs && (e.type === 'guard' || e.type === 'deploy-rejected' || (e.type === 'rollback-start' && e.planned === true)));
+  return events.find((e) => e.tMs <= beforeMs && (e.type === 'guard' || e.type === 'deploy-rejected' || (e.type === 'rollback-start' && e.planned === true) || isOrchestratorRollback(e)));
+}
+
+/** Swarm decided to roll an update back by itself (`failureAction: rollback`), not because Drillbit asked. */
+export function isOrchestratorRollback(e: TimelineEvent): boolean {
+  return e.type === 'orchestrator-update' && e.state === 'rollback_started' && e.by === 'orchestrator';
 }
 
 /**
@@ -15,7 +20,7 @@ export function findDetection(events: readonly TimelineEvent[], beforeMs = Infin
 export function computeRecovery(events: readonly TimelineEvent[], samples: readonly Sample[], rtoMs: number, latencyLimitMs?: number): Recovery {
   const detection = findDetection(events);
   if (!detection) return { ttdMs: null, ttrMs: null, rtoMs, withinSlo: null };
-  const kind = detection.type === 'guard' ? 'guard' : detection.type === 'deploy-rejected' ? 'deploy-rejected' : 'planned-rollback';
+  const kind = detection.type === 'guard' ? 'guard' : detection.type === 'deploy-rejected' ? 'deploy-rejected' : detection.type === 'orchestrator-update' ? 'orchestrator-rollback' : 'planned-rollback';
   const firstBadMs = firstBadObservation(events, samples, detection, latencyLimitMs);
   const restored = events.find((e) => e.type === 'restored' && e.tMs >= detection.tMs);
   const restoredMs = restored ? Math.max(Number(restored.atMs ?? restored.tMs), detection.tMs) : undefined;
@@ -36,6 +41,11 @@ function firstBadObservation(events: readonly TimelineEvent[], samples: readonly
   if (detection.type === 'rollback-start') return detection.tMs;
   const before = events.filter((e) => e.service === detection.service && e.tMs <= detection.tMs);
   if (detection.type === 'deploy-rejected') return [...before].reverse().find((e) => e.type === 'deploy-start')?.tMs ?? detection.tMs;
+  if (detection.type === 'orchestrator-update') {
+    // The first task of the rollout that failed (its health check, or its start), else the rollout's start.
+    const rolloutMs = [...before].reverse().find((e) => e.type === 'deploy-start')?.tMs ?? detection.tMs;
+    return before.find((e) => e.type === 'task-failed' && e.tMs >= rolloutMs)?.tMs ?? rolloutMs;
+  }
   const switchMs = [...before].reverse().find((e) => e.type === 'deploy')?.tMs ?? detection.tMs;
   const bad = samples.find((s) => s.doneMs >= switchMs && s.doneMs <= detection.tMs && (!s.ok || (latencyLimitMs !== undefined && s.latencyMs > latencyLimitMs)));
   return bad?.doneMs ?? switchMs;

@@ -7,6 +7,7 @@ import type { PlannedFault } from '../faults/fault-planner.ts';
 import type { ShardInfo } from '../scenario/shard.ts';
 import type { ScenarioStats } from './scenario-stats.ts';
 import type { MergeInfo } from '../report/merge-results.ts';
+import type { LineageStep } from '../ledger/lineage.ts';
 
 export type ScenarioStatus = 'passed' | 'failed' | 'errored' | 'aborted';
 
@@ -19,7 +20,7 @@ export interface Recovery {
   /** The SLO's recovery time objective. */
   rtoMs: number;
   withinSlo: boolean | null;
-  detection?: 'guard' | 'deploy-rejected' | 'planned-rollback';
+  detection?: 'guard' | 'deploy-rejected' | 'planned-rollback' | 'orchestrator-rollback';
   firstBadMs?: number;
   detectedMs?: number;
   restoredMs?: number;
@@ -82,6 +83,8 @@ export interface ScenarioResult {
   error?: { message: string; hint?: string };
   teardownFailures: { name: string; error: string }[];
   workDir: string;
+  /** Per service, its releases during the drill: deploys, promotions, rollbacks, each with its registration (additive; absent when no release was deployed). */
+  lineage?: Record<string, LineageStep[]>;
 }
 
 export interface RunSummary {

@@ -65,7 +65,9 @@ function describeDeployAndRollback(h: ConformanceHarness): void {
       await expectServes(address, v1());
       await expectObservedOn(env, 'shop', v1(), 2);
       await annotate(`${strategy}: deploy of v2 ${deployMs.toFixed(0)} ms, rollback to v1 ${rollbackMs.toFixed(0)} ms (ratio ${(rollbackMs / deployMs).toFixed(3)})`);
-      if (strategy === 'blue-green') expect(rollbackMs / deployMs, `rollback ${rollbackMs.toFixed(0)} ms vs deploy ${deployMs.toFixed(0)} ms`).toBeLessThan(0.5);
+      const slowRollback = h.options.knownDeviations?.['rollback-to-warm-is-fast'];
+      if (strategy === 'blue-green' && slowRollback) await annotate(`known deviation of ${h.options.name}, timing not asserted: ${slowRollback}`);
+      else if (strategy === 'blue-green') expect(rollbackMs / deployMs, `rollback ${rollbackMs.toFixed(0)} ms vs deploy ${deployMs.toFixed(0)} ms`).toBeLessThan(0.5);
     }, timeout);
   }
 

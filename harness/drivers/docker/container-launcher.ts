@@ -17,6 +17,8 @@ export interface ContainerTarget {
   dependencies: () => Record<string, string>;
   /** The service's settings beyond the release (compose). */
   container?: ContainerSettings;
+  /** Secret env of the service (its scenario's `secrets`, read at run start): given to every replica, never written to any output. */
+  secretEnv?: Readonly<Record<string, string>>;
   /** How a replica is started and made ready. Default `replica.launch` (dockerode, health GETs); compose dependencies use testcontainers. */
   launch?: (replica: ContainerReplica, signal: AbortSignal) => Promise<void>;
 }
@@ -126,6 +128,7 @@ export class ContainerLauncher {
       onUnexpectedExit: () => target.onUnexpectedExit(replica),
       down: this.down,
       container: target.container,
+      secretEnv: target.secretEnv,
     });
     this.live.add(replica);
     return replica;

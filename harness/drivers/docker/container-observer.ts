@@ -40,6 +40,7 @@ export class ContainerObserver {
       serving: serving && replica.alive,
       digest: (labelled && DIGEST_RE.test(labelled) ? labelled : info.Image) as Digest,
       configDigest: measuredConfigDigest(replica.release.manifest, replica.placeholders(), info.Config.Env ?? [], info.Config.Cmd ?? []),
+      env: measuredEnv(replica.release.manifest, replica.placeholders(), info.Config.Env ?? []),
       address: port ? new URL(`http://127.0.0.1:${port}`) : undefined,
     };
   }
@@ -62,6 +63,14 @@ export class ContainerObserver {
  * the same for the command against the container's Cmd.
  */
 export function measuredConfigDigest(manifest: ReleaseManifest, placeholders: Readonly<Record<string, string>>, actualEnv: readonly string[], actualCmd: readonly string[]): Digest {
+  const env = measuredEnv(manifest, placeholders, actualEnv);
+  const filled = manifest.command.map((part) => fillPlaceholders(part, placeholders));
+  const command = filled.length === actualCmd.length && filled.every((part, i) => part === actualCmd[i]) ? manifest.command : [...actualCmd];
+  return configDigest({ command, env, health: manifest.health });
+}
+
+/** The container's values for the manifest's env keys; one equal to its filled template is shown as the template. */
+export function measuredEnv(manifest: ReleaseManifest, placeholders: Readonly<Record<string, string>>, actualEnv: readonly string[]): Record<string, string> {
   const environ = new Map<string, string>();
   for (const entry of actualEnv) {
     const eq = entry.indexOf('=');
@@ -73,7 +82,5 @@ export function measuredConfigDigest(manifest: ReleaseManifest, placeholders: Re
     if (actual === undefined) continue;
     env[key] = actual === fillPlaceholders(template, placeholders) ? template : actual;
   }
-  const filled = manifest.command.map((part) => fillPlaceholders(part, placeholders));
-  const command = filled.length === actualCmd.length && filled.every((part, i) => part === actualCmd[i]) ? manifest.command : [...actualCmd];
-  return configDigest({ command, env, health: manifest.health });
+  return env;
 }

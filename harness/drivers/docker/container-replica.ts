@@ -35,6 +35,8 @@ export interface ContainerReplicaOptions {
   down?: AbortSignal;
   /** The service's settings beyond the release (compose: port, healthcheck, volumes, entrypoint). */
   container?: ContainerSettings;
+  /** Secret env of the service (its scenario's `secrets`, read at run start): given to every replica, never written to any output. */
+  secretEnv?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -147,6 +149,29 @@ export class ContainerReplica {
   /** The port it listens on inside its container, published on 127.0.0.1. */
   get containerPort(): number {
     return this.spec.port;
+  }
+
+  /**
+   * Drift: the container killed, removed and created again under its name with `env` merged
+   * over its own — as someone recreating it by hand would; `{}`: with its own env again.
+   */
+  async recreateWithEnv(env: Readonly<Record<string, string>>, signal: AbortSignal): Promise<void> {
+    await this.kill(5000);
+    if (this.containerId) {
+      await this.container().remove({ force: true }).catch((error: unknown) => {
+        if (!isNotFound(error)) throw engineError(`remove ${this.name}`, error);
+      });
+    }
+    this.containerId = undefined;
+    const merged = new Map((this.spec.create.Env ?? []).map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
+    for (const [key, value] of Object.entries(env)) merged.set(key, value);
+    try {
+      this.containerId = (await this.options.engine.docker.createContainer({ ...this.spec.create, Env: [...merged].map(([k, v]) => `${k}=${v}`) })).id;
+    } catch (error) {
+      throw bootOrInfrastructure(`create container ${this.name}`, error);
+    }
+    await this.startContainer();
+    await this.waitHealthy(signal);
   }
 
   /** Starts the same container again after it died (or a new one in its slot if it was removed), healthy. A running replica: no-op. */

@@ -17,6 +17,8 @@ export interface ContainerSpecInput {
   stopTimeoutSeconds: number;
   /** The service's settings beyond the release (a compose file's port, healthcheck, volumes, entrypoint). */
   container?: ContainerSettings;
+  /** Secret env of the service (its scenario's `secrets`, read at run start): given to every replica, never written to any output. */
+  secretEnv?: Readonly<Record<string, string>>;
 }
 
 /** What one replica's container runs, as the engine is asked to create it. */
@@ -46,6 +48,7 @@ export function containerSpec(input: ContainerSpecInput): ContainerSpec {
   const cmd = release.manifest.command.map((part) => fillPlaceholders(part, placeholders));
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(release.manifest.env)) env[key] = fillPlaceholders(value, placeholders);
+  Object.assign(env, input.secretEnv);
   env.DRILLBIT_RELEASE = release.digest;
   env.DRILLBIT_RUN_ID = names.runId;
   env.DRILLBIT_SERVICE = service;

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { DrillbitError, errorMessage } from '../../errors.ts';
-import { CLIENT, type DriverContext, type EnvironmentSpec, type LinkSpec, type ObservedService, type ResolvedRelease, type ServiceEnvironmentSpec, type StartedEnvironment } from '../driver.ts';
+import { CLIENT, type DriverContext, type EnvironmentSpec, type LinkSpec, type ObservedService, type ReplicaContent, type ResolvedRelease, type ServiceEnvironmentSpec, type StartedEnvironment } from '../driver.ts';
 import type { HttpFaultRule, NetworkFaultSurface, ProcessFaultSurface, ReplicaHandle } from '../fault-surface.ts';
 import { FrontProxy } from '../local/front-proxy.ts';
 import { BridgeLinks } from './bridge-links.ts';
@@ -14,7 +14,7 @@ import { sharedVolumeName, sharedVolumes } from './container-settings.ts';
 import { dependencyLauncher, dependencyStartOrder } from './dependency-container.ts';
 import type { ContainerReplica } from './container-replica.ts';
 import { engineError, type DockerEngine } from './docker-engine.ts';
-import { AttemptNames, LABELS } from './docker-names.ts';
+import { AttemptNames, BUNDLE_DIR, LABELS } from './docker-names.ts';
 import { removeLabelled, writeAttemptRecord } from './labelled-resources.ts';
 import { NetworkPartitions } from './network-partitions.ts';
 
@@ -93,6 +93,7 @@ export class DockerEnvironment implements StartedEnvironment {
     stopReplica: (service, replicaId, graceMs) => this.liveReplica(service, replicaId).terminate(graceMs),
     setMemoryLimit: (service, replicaId, limit) => updateMemoryLimit(this.engine, this.containerOf(service, replicaId), limit),
     execInReplica: (service, replicaId, command) => ContainerExec.start(this.engine, this.liveReplica(service, replicaId).containerId!, command),
+    recreateReplicaWithEnv: (service, replicaId, env) => this.recreateWithEnv(service, replicaId, env),
   };
 
   private constructor(
@@ -172,6 +173,7 @@ export class DockerEnvironment implements StartedEnvironment {
           onUnexpectedExit: (replica) => this.onReplicaExit(state, replica),
           dependencies: () => this.dependencyAddresses(name, serviceSpec.dependsOn ?? []),
           container: serviceSpec.container,
+          secretEnv: serviceSpec.secretEnv,
           launch: dependencyLauncher(engine.endpoint, serviceSpec),
         },
       };
@@ -399,6 +401,25 @@ export class DockerEnvironment implements StartedEnvironment {
     this.route(this.state(service));
   }
 
+  /** Drift: the replica's container recreated with another env (container-replica.ts), routed once healthy. */
+  private recreateWithEnv(service: string, replicaId: string, env: Readonly<Record<string, string>>): Promise<void> {
+    const state = this.state(service);
+    return this.exclusive(state, async () => {
+      const replica = this.findReplica(service, replicaId);
+      if (!replica) throw new DrillbitError('bad-input', `${service} has no replica "${replicaId}"`);
+      await replica.recreateWithEnv(env, AbortSignal.any([this.closing.signal, this.ctx.signal]));
+      if (state.serving?.replicas.includes(replica)) this.route(state);
+    }, 'skip') as Promise<void>;
+  }
+
+  /** Drift detection: what the engine says changed in each serving container's release files (`docker diff` under /app). */
+  async inspectContent(service: string): Promise<ReplicaContent[]> {
+    const state = this.state(service);
+    const routed = new Set(state.proxy.upstreams.map((u) => u.id));
+    const serving = (state.serving?.replicas ?? []).filter((r) => routed.has(r.id) && r.containerId);
+    return Promise.all(serving.map(async (r) => ({ replicaId: r.id, changed: await releaseFileChanges(this.engine, r.containerId!) })));
+  }
+
   private findReplica(service: string, replicaId: string): ContainerReplica | undefined {
     const state = this.state(service);
     return [state.serving, state.warm].map((g) => g?.find(replicaId)).find((r) => r !== undefined);
@@ -451,4 +472,12 @@ export class DockerEnvironment implements StartedEnvironment {
     if (!release.image) throw new DrillbitError('bad-input', `release ${release.name} of ${service} has no image`, { hint: 'resolve releases for the docker driver with its resolveRelease' });
     return state;
   }
+}
+
+/** Paths under the release's directory that the container changed, from the engine's diff against its image. */
+async function releaseFileChanges(engine: DockerEngine, containerId: string): Promise<string[]> {
+  const changes = ((await engine.docker.getContainer(containerId).changes()) ?? []) as { Path: string; Kind: number }[];
+  const inRelease = changes.map((c) => c.Path).filter((path) => path.startsWith(`${BUNDLE_DIR}/`));
+  // The engine lists every directory above a change as changed too: only the leaves are news.
+  return inRelease.filter((path) => !inRelease.some((other) => other.startsWith(`${path}/`))).map((path) => path.slice(BUNDLE_DIR.length + 1)).sort();
 }

@@ -112,6 +112,8 @@ export class ReleaseImages {
       source: ref,
       manifest,
       image: { id: info.Id, tag: ref === info.Id ? undefined : ref },
+      ...(info.Created ? { createdAt: new Date(info.Created).toISOString() } : {}),
+      labels,
     };
   }
 

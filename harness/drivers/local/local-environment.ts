@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DrillbitError, errorMessage } from '../../errors.ts';
-import { CLIENT, type DriverContext, type EnvironmentSpec, type ObservedService, type ResolvedRelease, type ServiceEnvironmentSpec, type StartedEnvironment } from '../driver.ts';
+import { CLIENT, type DriverContext, type EnvironmentSpec, type ObservedService, type ReplicaContent, type ResolvedRelease, type ServiceEnvironmentSpec, type StartedEnvironment } from '../driver.ts';
 import type { HttpFaultRule, NetworkFaultSurface, ProcessFaultSurface, ReplicaHandle } from '../fault-surface.ts';
 import { LinkProxies } from './link-proxies.ts';
 import { FrontProxy } from './front-proxy.ts';
@@ -10,6 +10,7 @@ import type { PortAllocator } from './port-allocator.ts';
 import { procAvailable } from '../../process/proc-inspector.ts';
 import { ReplicaLauncher, type LaunchTarget } from './replica-launcher.ts';
 import { observeReplica } from './replica-observer.ts';
+import { inspectReplicaContent } from './replica-content.ts';
 import type { ReplicaProcess } from './replica-process.ts';
 
 export interface LocalEnvironmentOptions {
@@ -62,6 +63,12 @@ export class LocalEnvironment implements StartedEnvironment {
     startService: (service) => this.startService(service),
     dataDir: (service) => this.state(service).dataDir,
     addHttpFault: (service, rule) => this.addHttpFault(service, rule),
+    recreateReplicaWithEnv: (service, replicaId, env) => this.recreateWithEnv(service, replicaId, env),
+    releaseDir: (service, replicaId) => {
+      const replica = [this.state(service).serving, this.state(service).warm].flatMap((g) => g?.replicas ?? []).find((r) => r.id === replicaId);
+      if (!replica?.release.storePath) throw new DrillbitError('bad-input', `${service} has no running replica "${replicaId}"`);
+      return replica.release.storePath;
+    },
   };
 
   private constructor(
@@ -100,6 +107,7 @@ export class LocalEnvironment implements StartedEnvironment {
           service: name, dataDir, replicas: serviceSpec.replicas,
           onUnexpectedExit: (replica) => this.onReplicaExit(state, replica),
           dependencies: () => this.dependencyAddresses(name, serviceSpec.dependsOn ?? []),
+          secretEnv: serviceSpec.secretEnv,
         },
       };
       this.services.set(name, state);
@@ -144,6 +152,15 @@ export class LocalEnvironment implements StartedEnvironment {
       }),
     );
     return observed;
+  }
+
+  /** Drift detection: the files each serving replica really runs (replica-content.ts). */
+  async inspectContent(service: string): Promise<ReplicaContent[]> {
+    const state = this.state(service);
+    const routed = new Set(state.proxy.upstreams.map((u) => u.id));
+    const serving = (state.serving?.replicas ?? []).filter((r) => routed.has(r.id));
+    const found = await Promise.all(serving.map((r) => inspectReplicaContent(r)));
+    return found.filter((c): c is ReplicaContent => c !== undefined);
   }
 
   /** The stable address; through the traffic's link proxy when network faults act on it. */
@@ -230,6 +247,20 @@ export class LocalEnvironment implements StartedEnvironment {
       if (generation === state.serving) this.route(state);
       this.ctx.log.info(`local: replica ${replicaId} of ${service} replaced (pid ${next.pid})`);
     }, 'skip');
+  }
+
+  /** A replica's process replaced by one whose env differs from its release's (a drift fault); `{}` restores the release's env. */
+  private recreateWithEnv(service: string, replicaId: string, env: Readonly<Record<string, string>>): Promise<void> {
+    const state = this.state(service);
+    return this.exclusive(state, async () => {
+      const generation = [state.serving, state.warm].find((g) => g?.find(replicaId));
+      const current = generation?.find(replicaId);
+      if (!generation || !current) throw new DrillbitError('bad-input', `${service} has no replica "${replicaId}"`);
+      const release = Object.keys(env).length ? { ...generation.release, manifest: { ...generation.release.manifest, env: { ...generation.release.manifest.env, ...env } } } : generation.release;
+      await this.launcher.stop(current);
+      generation.replace(await this.launcher.launch(state.launch, replicaId, release));
+      if (generation === state.serving) this.route(state);
+    }, 'skip') as Promise<void>;
   }
 
   /** Dependency outage: every replica stops and the address answers 503 until startService. Idempotent. */

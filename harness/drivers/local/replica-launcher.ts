@@ -14,6 +14,8 @@ export interface LaunchTarget {
   onUnexpectedExit: (replica: ReplicaProcess) => void;
   /** `host:port` of each service it depends on, for `{url:<name>}` and `{addr:<name>}`. */
   dependencies?: () => Record<string, string>;
+  /** Secret env of the service (its scenario's `secrets`, read at run start): given to every replica, never written to any output. */
+  secretEnv?: Readonly<Record<string, string>>;
 }
 
 export interface ReplicaLauncherOptions {
@@ -70,6 +72,7 @@ export class ReplicaLauncher {
         stopGraceMs: this.options.stopGraceMs, logLimitBytes: this.options.logLimitBytes,
         onUnexpectedExit: () => target.onUnexpectedExit(replica),
         dependencies: target.dependencies?.() ?? {},
+        secretEnv: target.secretEnv,
       });
       const graceMs = this.options.stopGraceMs ?? 2000;
       this.running.set(replica, this.ctx.teardown.defer(`local: stop replica ${id}`, () => replica.stop(), { deadlineMs: graceMs + 10_000 }));

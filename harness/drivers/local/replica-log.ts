@@ -1,4 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { redact } from '../../secrets/redaction.ts';
 
 const TAIL_BYTES = 4096;
 
@@ -36,7 +37,8 @@ export class ReplicaLog {
       return;
     }
     this.written += chunk.length;
-    this.file.write(chunk);
+    // A service may print its secrets; the log Drillbit keeps of it does not (a secret split across chunks is the service's to avoid).
+    this.file.write(redact(chunk.toString('utf8')));
   }
 
   note(line: string): void {

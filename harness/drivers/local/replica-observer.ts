@@ -14,13 +14,13 @@ const HEALTH_TIMEOUT_MS = 1000;
 export async function observeReplica(replica: ReplicaProcess, serving: boolean, useProc: boolean): Promise<ObservedReplica> {
   const pid = replica.pid;
   if (!replica.alive || pid === undefined) return { id: replica.id, pid, healthy: false, serving: false };
-  const [healthy, digest, config] = await Promise.all([
+  const [healthy, digest, measured] = await Promise.all([
     replica.isHealthy(HEALTH_TIMEOUT_MS),
     useProc ? runningDigest(pid) : replica.release.digest,
-    useProc ? measuredConfigDigest(replica, pid) : replica.release.configDigest,
+    useProc ? measuredConfig(replica, pid) : { digest: replica.release.configDigest, env: replica.release.manifest.env },
   ]);
   if (!replica.alive) return { id: replica.id, pid, healthy: false, serving: false };
-  return { id: replica.id, pid, healthy, serving, digest, configDigest: config, address: new URL(`http://127.0.0.1:${replica.port}`) };
+  return { id: replica.id, pid, healthy, serving, digest, configDigest: measured?.digest, ...(measured ? { env: measured.env } : {}), address: new URL(`http://127.0.0.1:${replica.port}`) };
 }
 
 /**
@@ -28,7 +28,7 @@ export async function observeReplica(replica: ReplicaProcess, serving: boolean, 
  * env keys: a value equal to the template with this replica's placeholders filled in counts
  * as the template, anything else (or a missing key) changes the digest.
  */
-async function measuredConfigDigest(replica: ReplicaProcess, pid: number): Promise<Digest | undefined> {
+async function measuredConfig(replica: ReplicaProcess, pid: number): Promise<{ digest: Digest; env: Record<string, string> } | undefined> {
   const environ = await processEnviron(pid);
   if (!environ) return undefined;
   const { command, env: templates, health } = replica.release.manifest;
@@ -40,5 +40,5 @@ async function measuredConfigDigest(replica: ReplicaProcess, pid: number): Promi
     const expected = fillPlaceholders(template, placeholders);
     env[key] = actual === expected ? template : actual;
   }
-  return configDigest({ command, env, health });
+  return { digest: configDigest({ command, env, health }), env };
 }

@@ -22,6 +22,8 @@ export interface ReplicaOptions {
   runId: string;
   /** Inherited variables (PATH, HOME, …); the manifest's env and DRILLBIT_* go on top. */
   baseEnv: Readonly<Record<string, string>>;
+  /** Secret env of the service (its scenario's `secrets`, read at run start): given to every replica, never written to any output. */
+  secretEnv?: Readonly<Record<string, string>>;
   timeline: Timeline;
   log: Logger;
   /** SIGTERM → SIGKILL grace. Default 2000 ms. */
@@ -284,6 +286,7 @@ function placeholderSubstituter(values: Record<string, string>): (text: string) 
 function buildEnv(options: ReplicaOptions, substitute: (text: string) => string): Record<string, string> {
   const env: Record<string, string> = { ...options.baseEnv };
   for (const [key, value] of Object.entries(options.release.manifest.env)) env[key] = substitute(value);
+  Object.assign(env, options.secretEnv);
   env.DRILLBIT_RELEASE = options.release.digest;
   env.DRILLBIT_RUN_ID = options.runId;
   env.DRILLBIT_SERVICE = options.service;

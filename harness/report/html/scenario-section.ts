@@ -4,6 +4,7 @@ import { escapeHtml } from './escape.ts';
 import { ms } from './format.ts';
 import { badge } from './markup.ts';
 import { checksTable, dataTable, faultsTable, lkgTable, recoveryTable, sloTable } from './scenario-tables.ts';
+import { lineageTable } from './lineage-table.ts';
 
 const DASHED = new Set(['deploy-rejected', 'revert', 'rollback-start', 'abort']);
 
@@ -26,6 +27,7 @@ ${dataTable(r)}</div>
 </div>
 <h3>Last known good, per service</h3>
 ${lkgTable(r)}
+${r.lineage ? `<h3>Release lineage</h3>\n${lineageTable(r)}` : ''}
 <h3>Faults</h3>
 ${faultsTable(r)}
 ${teardown(r)}

@@ -8,6 +8,8 @@ import { runExpectRollbackStep } from './expect-rollback-step.ts';
 import { runVerifyRestoredStep } from './verify-restored-step.ts';
 import { runCustomStep } from './custom-step.ts';
 import { runFaultStep } from './fault-step.ts';
+import { runPromoteStep } from './promote-step.ts';
+import { checkDrift } from '../drift-phase.ts';
 
 type StepKind = Step['kind'];
 type Executor<K extends StepKind> = (step: Extract<Step, { kind: K }>, drill: Drill, index: number) => Promise<void>;
@@ -22,6 +24,8 @@ const executors: { [K in StepKind]: Executor<K> } = {
   verifyRestored: runVerifyRestoredStep,
   fault: runFaultStep,
   custom: runCustomStep,
+  promote: runPromoteStep,
+  checkDrift: (step, drill) => checkDrift(drill, step.expect),
 };
 
 export function runStep(step: Step, drill: Drill, index: number): Promise<void> {
@@ -50,5 +54,9 @@ export function describeStep(step: Step): string {
     }
     case 'custom':
       return `step "${step.name}"`;
+    case 'checkDrift':
+      return `check drift from the ledger${step.expect === 'drift' ? ' (expect drift)' : ''}`;
+    case 'promote':
+      return `promote ${step.service}@${step.release}${typeof step.gate === 'string' ? ` through gate ${step.gate}` : step.gate.scenarios.length ? ` (gate: ${step.gate.scenarios.length} scenarios)` : ''}${step.expect === 'promoted' ? '' : ` (expect ${step.expect})`}`;
   }
 }

@@ -71,7 +71,9 @@ function restoredInstant(drill: Drill, observedMs: number): number {
   const detection = findDetection(drill.ctx.timeline.events);
   const lkg = target ? drill.lkg.get(target) : undefined;
   if (!target || !detection || !lkg || drill.lkg.size !== 1) return observedMs;
-  return Math.min(observedMs, trafficRestoredSince(drill.samples, lkg.digest, detection.tMs, observedMs));
+  // An orchestrator's rollback is done when it says so (its tasks back on the LKG), however well traffic went meanwhile.
+  const orchestratorDone = drill.ctx.timeline.events.find((e) => e.type === 'orchestrator-update' && e.state === 'rollback_completed' && e.by === 'orchestrator' && e.tMs >= detection.tMs && e.tMs <= observedMs);
+  return Math.max(orchestratorDone?.tMs ?? -Infinity, Math.min(observedMs, trafficRestoredSince(drill.samples, lkg.digest, detection.tMs, observedMs)));
 }
 
 function allMatch(comparison: Record<string, LkgComparison>): boolean {

@@ -1,0 +1,16 @@
+import type { PolicyRule } from '../policy-rule.ts';
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+/**
+ * `immutableReference`: the scenario must name a release by digest — `sha256:…`,
+ * `image@sha256:…`, or a bundle pinned with `{ bundle, digest }` — never by a tag or
+ * a bare path, whose content can change under the same name.
+ */
+export const immutableReferenceRule: PolicyRule = {
+  name: 'immutable-reference',
+  check({ service, name, reference, pinnedDigest }) {
+    if (DIGEST.test(reference) || /@sha256:[0-9a-f]{64}$/.test(reference) || pinnedDigest) return undefined;
+    return `${service}@${name} is referenced as ${JSON.stringify(reference)}, a name whose content can change; reference it by digest (sha256:…, image@sha256:…, or { bundle, digest })`;
+  },
+};
