@@ -98,5 +98,38 @@ await describeWithDocker('blast radius on the docker driver', () => {
       spawnSync('docker', ['network', 'rm', names.network]);
       spawnSync('docker', ['volume', 'rm', names.volume]);
     }
-  }, 180_000);
+    }, 180_000);
+
+  it('`drillbit clean --orphans` removes what a run left once its work dir is gone, and nothing of a run whose work dir exists', async () => {
+    const suffix = Date.now().toString(16).slice(-10);
+    const gone = { run: `orphan-${suffix}`, workDir: join(dir, `gone-${suffix}`) };
+    const alive = { run: `alive-${suffix}`, workDir: mkdtempSync(join(dir, 'alive-')) };
+    const labels = (r: { run: string; workDir: string }) => ['--label', `drillbit.run=${r.run}`, '--label', `drillbit.workdir=${r.workDir}`];
+    try {
+      for (const r of [gone, alive]) {
+        docker('network', 'create', ...labels(r), `drillbit-${r.run}`);
+        docker('volume', 'create', ...labels(r), `drillbit-${r.run}-data`);
+      }
+      const dry = drillbit('clean', '--orphans', '--dry-run');
+      expect(dry.status, dry.stderr).toBe(0);
+      expect(dry.stdout).toMatch(new RegExp(`orphans: would remove 2 .*${gone.run}`));
+      expect(docker('network', 'ls', '-q', '--filter', `label=drillbit.run=${gone.run}`)).not.toBe('');
+
+      const clean = drillbit('clean', '--orphans');
+      expect(clean.status, clean.stderr).toBe(0);
+      expect(clean.stdout).toMatch(new RegExp(`orphans: removed 2 .*${gone.run}`));
+      expect(clean.stdout).not.toContain(alive.run);
+      expect(docker('network', 'ls', '-q', '--filter', `label=drillbit.run=${gone.run}`)).toBe('');
+      expect(docker('volume', 'ls', '-q', '--filter', `label=drillbit.run=${gone.run}`)).toBe('');
+      expect(docker('network', 'ls', '-q', '--filter', `label=drillbit.run=${alive.run}`)).not.toBe('');
+      expect(docker('volume', 'ls', '-q', '--filter', `label=drillbit.run=${alive.run}`)).not.toBe('');
+      // Without the flag, clean never looks for orphans.
+      expect(drillbit('clean').stdout).not.toMatch(/orphans/);
+    } finally {
+      for (const r of [gone, alive]) {
+        spawnSync('docker', ['network', 'rm', `drillbit-${r.run}`]);
+        spawnSync('docker', ['volume', 'rm', `drillbit-${r.run}-data`]);
+      }
+    }
+  }, 60_000);
 });

@@ -112,7 +112,8 @@ function buildProgram(cli: CliEnvironment, setExit: (code: number) => void): Com
     .command('clean')
     .description('reap what killed runs left: processes, pid files, fault undos (live runs are left alone)')
     .option('--dry-run', 'say what would be reaped, touch nothing')
-    .action(async (flags: { dryRun?: boolean }) => setExit(await (await import('../clean/clean-command.ts')).cleanCommand(flags, cli)));
+    .option('--orphans', 'also remove containers, networks and volumes of runs whose work dir no longer exists on this machine (local engine only)')
+    .action(async (flags: { dryRun?: boolean; orphans?: boolean }) => setExit(await (await import('../clean/clean-command.ts')).cleanCommand(flags, cli)));
 
   program
     .command('report')
