@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -7,6 +7,7 @@ import { stringify as toYaml } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { drillbitInProcess } from './cli-in-process.ts';
 import { projectRoot } from './drill-harness.ts';
+import { childrenOf } from './process-scan.ts';
 
 /**
  * Hostile and broken scenarios, generated: a valid scenario with one part replaced by a
@@ -109,22 +110,6 @@ function yamlText(value: unknown): string {
   }
 }
 
-/** Live processes whose parent is this one: what an in-process run would have started. */
-function children(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const [, rest] = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ');
-      const [state, ppid] = rest!.split(' ');
-      if (state !== 'Z' && Number(ppid) === process.pid) pids.push(Number(entry));
-    } catch {
-      // gone while we looked
-    }
-  }
-  return pids;
-}
-
 /** What an answer to bad input must look like: every problem one line naming the file (and the field, when there is one), never a stack trace. */
 function expectCleanRejection(stderr: string, file: string): void {
   expect(stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
@@ -157,9 +142,9 @@ describe('hostile and broken scenarios (fast-check)', () => {
         }
         counts.rejected += 1;
         expectCleanRejection(validated.stderr, display);
-        const before = children();
+        const before = childrenOf(process.pid).map((p) => p.pid);
         const ran = await drillbitInProcess(['run', file, '--output', join(dir, 'out', name)], { cwd: dir, stateDir });
-        const started = children().filter((pid) => !before.includes(pid));
+        const started = childrenOf(process.pid).map((p) => p.pid).filter((pid) => !before.includes(pid));
         counts.processesStarted += started.length;
         expect(ran.code, ran.stderr).toBe(2);
         expectCleanRejection(ran.stderr, display);

@@ -3,7 +3,7 @@ import { errorMessage } from '../errors.ts';
 import { isLocalEngine } from '../drivers/engine-locality.ts';
 import type { DockerEngine } from '../drivers/docker/docker-engine.ts';
 import { LABELS } from '../drivers/docker/docker-names.ts';
-import { removeLabelled } from '../drivers/docker/labelled-resources.ts';
+import { removeRunResources } from './run-resources.ts';
 
 export interface OrphanReport {
   /** Run ids whose labelled resources were (or would be) removed. */
@@ -44,11 +44,9 @@ export async function sweepOrphans(engine: DockerEngine, options: { dryRun?: boo
     if (all.some((r) => { const w = r.Labels?.[LABELS.workDir]; return w === undefined || existsSync(w); })) continue;
     report.runs.push(run);
     try {
-      const { removeLabelledServices } = await import('../drivers/swarm/labelled-services.ts');
-      const services = await removeLabelledServices(engine, LABELS.run, run, options).catch(() => ({ services: [], errors: [] }));
-      const removed = await removeLabelled(engine, LABELS.run, run, options);
-      report.removed += services.services.length + removed.containers.length + removed.networks.length + removed.volumes.length;
-      report.errors.push(...services.errors, ...removed.errors);
+      const removed = await removeRunResources(engine, run, options);
+      report.removed += removed.services.length + removed.containers.length + removed.networks.length + removed.volumes.length;
+      report.errors.push(...removed.errors);
     } catch (error) {
       report.errors.push(`run ${run}: ${errorMessage(error)}`);
     }

@@ -6,7 +6,7 @@ import { executeUndo, isSameProcess } from '../faults/undo-executor.ts';
 import { readFile } from 'node:fs/promises';
 import type { PidRecord } from '../process/pid-file.ts';
 import { isRunLive, markRunFinished, readOwner } from './run-owner.ts';
-import { readAttemptRecord, removeLabelled, type DockerAttemptRecord } from '../drivers/docker/labelled-resources.ts';
+import { readAttemptRecord, type DockerAttemptRecord } from '../drivers/docker/labelled-resources.ts';
 
 export interface ReapReport {
   runId: string;
@@ -55,19 +55,15 @@ export async function reapRun(runDir: string, options: { dryRun?: boolean } = {}
 async function removeContainers(record: DockerAttemptRecord, report: ReapReport, options: { dryRun?: boolean }): Promise<boolean> {
   // Loaded only for runs that used the docker driver.
   const { DockerEngine } = await import('../drivers/docker/docker-engine.ts');
-  const { LABELS } = await import('../drivers/docker/docker-names.ts');
   const engine = DockerEngine.at(record.engine);
   if (!(await engine.available())) {
     report.errors.push(`run ${record.runId} left containers on ${record.engine}, which does not answer; run drillbit clean again once it does`);
     return false;
   }
   try {
-    // Swarm services first: while one exists, the orchestrator starts again every task container removed below.
-    const { removeLabelledServices } = await import('../drivers/swarm/labelled-services.ts');
-    const services = await removeLabelledServices(engine, LABELS.run, record.runId, options).catch(() => ({ services: [], errors: [] })); // not a swarm manager: no services
-    report.servicesRemoved = (report.servicesRemoved ?? 0) + services.services.length;
-    report.errors.push(...services.errors);
-    const removed = await removeLabelled(engine, LABELS.run, record.runId, options);
+    const { removeRunResources } = await import('./run-resources.ts');
+    const removed = await removeRunResources(engine, record.runId, options);
+    report.servicesRemoved = (report.servicesRemoved ?? 0) + removed.services.length;
     report.containersRemoved += removed.containers.length;
     report.networksRemoved += removed.networks.length;
     report.volumesRemoved += removed.volumes.length;

@@ -1,8 +1,8 @@
 import type { DockerEngine } from '../drivers/docker/docker-engine.ts';
 import { BUNDLE_DIR, LABELS } from '../drivers/docker/docker-names.ts';
 import type { LiveReplica } from './live-replica.ts';
+import { DIGEST_PATTERN } from '../release/bundle-digest.ts';
 
-const DIGEST_RE = /^sha256:[0-9a-f]{64}$/;
 
 /**
  * What a docker run's attempt really runs, asked of the engine by the labels Drillbit put
@@ -22,7 +22,7 @@ export async function dockerLiveReplicas(engine: DockerEngine, runId: string, wo
       const labelled = (await engine.inspectImage(info.Image))?.Config?.Labels?.[LABELS.releaseDigest];
       const changes = ((await engine.docker.getContainer(summary.Id).changes()) ?? []) as { Path: string }[];
       const env = Object.fromEntries((info.Config.Env ?? []).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
-      return { service, id, digest: labelled && DIGEST_RE.test(labelled) ? labelled : info.Image, contentIntact: !changes.some((c) => c.Path.startsWith(`${BUNDLE_DIR}/`)), env };
+      return { service, id, digest: labelled && DIGEST_PATTERN.test(labelled) ? labelled : info.Image, contentIntact: !changes.some((c) => c.Path.startsWith(`${BUNDLE_DIR}/`)), env };
     }),
   );
   return found.filter((r): r is LiveReplica => r !== undefined);

@@ -40,18 +40,21 @@ export class FaultJournal {
   }
 }
 
-/** Undo records of every injection the journal shows as intended and not reverted, newest first. */
-export function pendingUndos(path: string): { injectionId: string; fault: string; target: string; undo: UndoRecord[] }[] {
+/** Every whole entry of a fault journal, in order; none when it does not exist. */
+export function readFaultJournal(path: string): JournalEntry[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch {
     return [];
   }
+  return text.split('\n').flatMap((line) => parseLine(line) ?? []);
+}
+
+/** Undo records of every injection the journal shows as intended and not reverted, newest first. */
+export function pendingUndos(path: string): { injectionId: string; fault: string; target: string; undo: UndoRecord[] }[] {
   const open = new Map<string, { injectionId: string; fault: string; target: string; undo: UndoRecord[] }>();
-  for (const line of text.split('\n')) {
-    const entry = parseLine(line);
-    if (!entry) continue;
+  for (const entry of readFaultJournal(path)) {
     if (entry.event === 'intent') open.set(entry.injectionId, { injectionId: entry.injectionId, fault: entry.fault, target: entry.target, undo: entry.undo ?? [] });
     if (entry.event === 'reverted') open.delete(entry.injectionId);
   }

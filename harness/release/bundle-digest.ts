@@ -6,6 +6,9 @@ import type { Digest } from '../drivers/driver.ts';
 import { DrillbitError } from '../errors.ts';
 import type { ReleaseManifest } from './release-manifest.ts';
 
+/** A content digest as Drillbit writes it: `sha256:` and 64 lowercase hex digits. */
+export const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
+
 /** One regular file of a bundle, symlinks already followed. */
 export interface BundleFile {
   /** Path inside the bundle, `/`-separated. */

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import type { CheckResult } from '../checks/check-result.ts';
 import type { Reporter } from './reporter.ts';
+import { attr, text } from './xml-escape.ts';
 import type { RunResults, ScenarioResult } from '../verdict/results.ts';
 
 /**
@@ -127,17 +128,4 @@ function seconds(ms: number): string {
 /** Ant's schema wants a timezone-less ISO time; results hold UTC, so drop the "Z" and the milliseconds. */
 function timestamp(iso: string | undefined): string {
   return (iso ?? new Date(0).toISOString()).slice(0, 19);
-}
-
-// Characters XML 1.0 cannot carry at all, even escaped: C0 controls but tab/LF/CR, U+FFFE/U+FFFF, lone surrogates.
-const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/** Element text: markup escaped; characters XML cannot hold are shown as `\uXXXX` instead of lost. */
-export function text(value: string): string {
-  return value.replace(NOT_XML, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** Attribute value (double-quoted): also quotes, and whitespace a parser would otherwise normalize away. */
-export function attr(value: string): string {
-  return text(value).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
 }

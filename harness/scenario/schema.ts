@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { tryParseDuration } from '../util/duration.ts';
 import { SeriesSelector } from '../guard/series-selector.ts';
+import { DIGEST_PATTERN } from '../release/bundle-digest.ts';
 
 const MAX_DURATION_MS = 24 * 3_600_000;
 
@@ -30,7 +31,7 @@ export const releaseRefSchema = z.union([
   z.strictObject({
     bundle: z.string().min(1).max(4096),
     /** Pins the reference: the release must have this digest, or the run stops before it starts (exit 2). */
-    digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected a digest like "sha256:<64 hex digits>"').optional(),
+    digest: z.string().regex(DIGEST_PATTERN, 'expected a digest like "sha256:<64 hex digits>"').optional(),
   }),
 ]);
 

@@ -1,3 +1,7 @@
+import { escapeHtml, jsonForScript } from '../report/html/escape.ts';
+import { attr as xmlAttr, text as xmlText } from '../report/xml-escape.ts';
+import { escapeRegExp } from '../util/escape-regexp.ts';
+
 /**
  * Secret values never leave the process in clear: every output sink (results.json, the
  * journal, JUnit, HTML, metrics files, the console) passes its text through `redact()`.
@@ -19,12 +23,10 @@ let matcher: RegExp | undefined;
 /** Registers a secret value, and the forms it takes once escaped for JSON, HTML/XML, or a script block. */
 export function registerSecret(value: string): void {
   if (value.length < MIN_SECRET_LENGTH) return;
-  const json = JSON.stringify(value).slice(1, -1);
-  const html = value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-  const script = json.replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
-  const xml = value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  // The forms the writers produce: results and journal (JSON), HTML text, the HTML report's data block, JUnit text and attributes.
+  const forms = [value, JSON.stringify(value).slice(1, -1), escapeHtml(value), jsonForScript(value).slice(1, -1), xmlText(value), xmlAttr(value)];
   const before = patterns.size;
-  for (const form of [value, json, html, script, xml]) patterns.add(form);
+  for (const form of forms) patterns.add(form);
   if (patterns.size !== before) matcher = undefined;
 }
 
@@ -37,7 +39,3 @@ export function redact(text: string): string {
 
 /** Env names that usually hold credentials: their values are treated as secrets wherever they appear. */
 export const SECRET_NAME = /(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credential|auth)/i;
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

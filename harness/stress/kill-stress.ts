@@ -2,8 +2,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { JournalEntry } from '../faults/fault-journal.ts';
+import { readFaultJournal } from '../faults/fault-journal.ts';
 import type { UndoRecord } from '../faults/undo-record.ts';
+import { SeededRandom } from '../util/seeded-random.ts';
+import { sleep } from '../util/sleep.ts';
 import { processSnapshot, processesOfRun, processesWithArgs, stillRunning } from '../../test/process-scan.ts';
 
 /**
@@ -61,7 +63,7 @@ export async function main(args: string[]): Promise<number> {
     console.error('--points: expected a positive integer');
     return 2;
   }
-  const random = mulberry32(seed);
+  const random = new SeededRandom(seed);
   const work = mkdtempSync(join(tmpdir(), 'drillbit-kill-stress-'));
   const results: PointResult[] = [];
   const started = Date.now();
@@ -75,8 +77,8 @@ export async function main(args: string[]): Promise<number> {
       console.log(`[${driver}] a whole run: exit ${full.exitCode}, ${lines} journal lines, ${(full.durationMs / 1000).toFixed(1)} s`);
       for (let i = 0; i < points; i += 1) {
         const signal = selftest ? 'SIGKILL' : SIGNALS[i % SIGNALS.length]!;
-        const killAtLine = 2 + Math.floor(random() * Math.max(1, lines - 4));
-        const delayMs = Math.floor(random() * 300);
+        const killAtLine = 2 + Math.floor(random.next() * Math.max(1, lines - 4));
+        const delayMs = Math.floor(random.next() * 300);
         const result = await killPoint({ driver, home, out: join(work, driver, `point-${i}`), index: i, signal, killAtLine, delayMs, selftest });
         results.push(result);
         const status = result.missed ? 'missed (the run ended first)' : result.leftovers.length ? `LEFT: ${result.leftovers.join('; ')}` : 'nothing left';
@@ -191,15 +193,7 @@ function leftoversOf(runId: string, runDir: string): string[] {
 
 /** Every undo the run journaled, reverted or not: its effect must be gone either way. */
 function intendedUndos(path: string): UndoRecord[] {
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8').split('\n').flatMap((line) => {
-    try {
-      const entry = JSON.parse(line) as JournalEntry;
-      return entry.event === 'intent' ? (entry.undo ?? []) : [];
-    } catch {
-      return [];
-    }
-  });
+  return readFaultJournal(path).flatMap((entry) => (entry.event === 'intent' ? (entry.undo ?? []) : []));
 }
 
 /** What an undo record would still have to undo, or undefined when its fault's effect is gone. */
@@ -306,20 +300,7 @@ function render(results: PointResult[], meta: { seed: number; points: number; dr
   ].join('\n');
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
 
 async function withTimeout<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
   let timer: NodeJS.Timeout | undefined;

@@ -1,5 +1,6 @@
 import type { TrafficSpec, WriteSpec } from '../scenario/schema.ts';
 import type { WriteOutcome } from './sample.ts';
+import { escapeRegExp } from '../util/escape-regexp.ts';
 
 /** One write as the Jepsen set checker sees it: invoked, then ok, failed or indeterminate. */
 export interface WriteRecord {
@@ -133,8 +134,4 @@ export class WriteTracker {
 
 export function effectiveOutcome(record: WriteRecord): WriteOutcome {
   return record.outcome === 'pending' ? 'indeterminate' : record.outcome;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,5 +1,5 @@
 import { DrillbitError } from '../../errors.ts';
-import { configDigest } from '../../release/bundle-digest.ts';
+import { configDigest, DIGEST_PATTERN } from '../../release/bundle-digest.ts';
 import { formatIssues } from '../../release/bundle-loader.ts';
 import { releaseManifestSchema } from '../../release/release-manifest.ts';
 import type { Digest, ResolvedRelease } from '../driver.ts';
@@ -10,7 +10,6 @@ import { LABELS } from './docker-names.ts';
 /** The release name of a compose dependency: its compose image. */
 export const COMPOSE_RELEASE = 'compose';
 
-const DIGEST_RE = /^sha256:[0-9a-f]{64}$/;
 /** A dependency whose image declares no health: what its HTTP checks (observe, a restart) ask. */
 const UNDECLARED_HEALTH = { path: '/healthz', timeoutMs: 30_000, intervalMs: 100 };
 
@@ -50,7 +49,7 @@ export async function composeDependencyRelease(service: ComposeService, image: s
     service: service.name,
     name: COMPOSE_RELEASE,
     version: manifest.version,
-    digest: (labelled && DIGEST_RE.test(labelled) ? labelled : info.Id) as Digest,
+    digest: (labelled && DIGEST_PATTERN.test(labelled) ? labelled : info.Id) as Digest,
     configDigest: configDigest(manifest),
     source: image,
     manifest,

@@ -1,4 +1,5 @@
 import { DrillbitError } from '../../errors.ts';
+import { escapeRegExp } from '../../util/escape-regexp.ts';
 
 const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -66,8 +67,4 @@ export function rewriteServiceAddresses(value: string, dependencies: Readonly<Re
     result = result.replace(pattern, `{addr:${name}}`);
   }
   return result;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

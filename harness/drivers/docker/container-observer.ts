@@ -1,4 +1,4 @@
-import { configDigest } from '../../release/bundle-digest.ts';
+import { configDigest, DIGEST_PATTERN } from '../../release/bundle-digest.ts';
 import type { ReleaseManifest } from '../../release/release-manifest.ts';
 import type { Digest, ObservedReplica } from '../driver.ts';
 import { fillPlaceholders } from '../local/replica-process.ts';
@@ -7,7 +7,6 @@ import type { DockerEngine } from './docker-engine.ts';
 import { LABELS } from './docker-names.ts';
 
 const HEALTH_TIMEOUT_MS = 1000;
-const DIGEST_RE = /^sha256:[0-9a-f]{64}$/;
 
 /**
  * What one container really is right now, asked of the engine: the digest of the image it
@@ -38,7 +37,7 @@ export class ContainerObserver {
       pid: info.State.Pid || undefined,
       healthy: healthy && replica.alive,
       serving: serving && replica.alive,
-      digest: (labelled && DIGEST_RE.test(labelled) ? labelled : info.Image) as Digest,
+      digest: (labelled && DIGEST_PATTERN.test(labelled) ? labelled : info.Image) as Digest,
       configDigest: measuredConfigDigest(replica.release.manifest, replica.placeholders(), info.Config.Env ?? [], info.Config.Cmd ?? []),
       env: measuredEnv(replica.release.manifest, replica.placeholders(), info.Config.Env ?? []),
       address: port ? new URL(`http://127.0.0.1:${port}`) : undefined,

@@ -40,11 +40,7 @@ export interface ContainerSpec {
 export function containerSpec(input: ContainerSpecInput): ContainerSpec {
   const { release, names, service, replicaId } = input;
   const port = input.container?.port ?? CONTAINER_PORT;
-  const placeholders: Record<string, string> = { host: '0.0.0.0', port: String(port), dataDir: DATA_DIR, bundle: BUNDLE_DIR };
-  for (const [dep, hostPort] of Object.entries(input.dependencies)) {
-    placeholders[`url:${dep}`] = `http://${hostPort}`;
-    placeholders[`addr:${dep}`] = hostPort;
-  }
+  const placeholders = containerPlaceholders(port, input.dependencies);
   const cmd = release.manifest.command.map((part) => fillPlaceholders(part, placeholders));
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(release.manifest.env)) env[key] = fillPlaceholders(value, placeholders);
@@ -72,4 +68,14 @@ export function containerSpec(input: ContainerSpecInput): ContainerSpec {
   if (input.container?.healthcheck) create.Healthcheck = healthConfig(input.container.healthcheck);
   if (input.container?.entrypoint) create.Entrypoint = input.container.entrypoint;
   return { placeholders, port, cmd, env, create };
+}
+
+/** The placeholders a container's command and env get: `{host}` 0.0.0.0, `{port}`, `{dataDir}` /data, `{bundle}` /app, `{url:<dep>}` and `{addr:<dep>}` its links. */
+export function containerPlaceholders(port: number, dependencies: Readonly<Record<string, string>>): Record<string, string> {
+  const placeholders: Record<string, string> = { host: '0.0.0.0', port: String(port), dataDir: DATA_DIR, bundle: BUNDLE_DIR };
+  for (const [dep, hostPort] of Object.entries(dependencies)) {
+    placeholders[`url:${dep}`] = `http://${hostPort}`;
+    placeholders[`addr:${dep}`] = hostPort;
+  }
+  return placeholders;
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { errorMessage } from '../../errors.ts';
 import type { DockerEngine } from './docker-engine.ts';
+import { sleep } from '../../util/sleep.ts';
 
 /** `<workDir>/docker.json`: written before an attempt creates anything, so `drillbit clean` knows which engine to ask. */
 export interface DockerAttemptRecord {
@@ -75,7 +76,7 @@ export async function removeLabelled(engine: DockerEngine, label: string, value:
     removed.errors = errors;
     const found = containers.length + networks.length + volumes.length;
     if (options.dryRun || found === 0 || (errors.length === 0 && (await listLabelled(engine, label, value)).length === 0)) break;
-    await new Promise((r) => setTimeout(r, 200 * pass));
+    await sleep(200 * pass);
   }
   return removed;
 }

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { configDigest } from '../../release/bundle-digest.ts';
+import { configDigest, DIGEST_PATTERN } from '../../release/bundle-digest.ts';
 import { displayPath, formatIssues } from '../../release/bundle-loader.ts';
 import { releaseManifestSchema } from '../../release/release-manifest.ts';
 import { DrillbitError } from '../../errors.ts';
@@ -8,9 +8,9 @@ import type { BaseImageSources } from './base-image.ts';
 import { ensureBaseImage, type BaseImage } from './base-image-cache.ts';
 import { releaseBuildContext, type ImageDefaults } from './build-context.ts';
 import { fillPlaceholders } from '../local/replica-process.ts';
-import { BUNDLE_DIR, CONTAINER_PORT, DATA_DIR } from './docker-names.ts';
+import { CONTAINER_PORT, LABELS } from './docker-names.ts';
+import { containerPlaceholders } from './container-spec.ts';
 import { followMessages, type DockerEngine } from './docker-engine.ts';
-import { LABELS } from './docker-names.ts';
 
 export interface ReleaseImage {
   id: string;
@@ -25,7 +25,6 @@ export interface ReleaseImagesOptions {
 }
 
 const IMAGE_HINT = 'a docker release is a bundle directory or an image in the local engine (`docker images`), e.g. myapp:1.2 or sha256:…';
-const DIGEST_RE = /^sha256:[0-9a-f]{64}$/;
 /** Images of format 2 carry ENV and CMD (they run on their own); older ones, found by labels alone, would not. */
 const IMAGE_FORMAT = { label: 'drillbit.image.format', value: '2' } as const;
 
@@ -102,7 +101,7 @@ export class ReleaseImages {
     }
     const manifest = parsed.data;
     const labelled = labels[LABELS.releaseDigest];
-    const digest = (labelled && DIGEST_RE.test(labelled) ? labelled : info.Id) as Digest;
+    const digest = (labelled && DIGEST_PATTERN.test(labelled) ? labelled : info.Id) as Digest;
     return {
       service,
       name,
@@ -165,7 +164,7 @@ export class ReleaseImages {
  * is left out: whoever runs the image sets it (compose: `STOCK_URL: http://stock:8080`).
  */
 function imageDefaults(release: ResolvedRelease): ImageDefaults {
-  const values = { host: '0.0.0.0', port: String(CONTAINER_PORT), dataDir: DATA_DIR, bundle: BUNDLE_DIR };
+  const values = containerPlaceholders(CONTAINER_PORT, {});
   const filled = (text: string) => {
     const result = fillPlaceholders(text, values);
     return /\{(?:url|addr):/.test(result) ? undefined : result;

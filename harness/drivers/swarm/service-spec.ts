@@ -1,6 +1,7 @@
 import type { ContainerSettings, ResolvedRelease, SwarmUpdateSettings } from '../driver.ts';
 import { composeMounts, healthConfig } from '../docker/container-settings.ts';
-import { BUNDLE_DIR, CONTAINER_PORT, DATA_DIR, LABELS } from '../docker/docker-names.ts';
+import { containerPlaceholders } from '../docker/container-spec.ts';
+import { CONTAINER_PORT, DATA_DIR, LABELS } from '../docker/docker-names.ts';
 import { fillPlaceholders } from '../local/replica-process.ts';
 import type { SwarmNames } from './swarm-names.ts';
 import { DRILL_HEALTH_DEFAULTS, DRILL_RESTART_DELAY_MS, DRILL_ROLLBACK_DEFAULTS, SWARM_DEFAULTS, effectiveUpdate, updateConfig } from './update-settings.ts';
@@ -29,16 +30,6 @@ export interface ServiceSpecInput {
 
 const NS_PER_MS = 1_000_000;
 
-/** The placeholders a task's command and env get: as in a docker container (`{port}` 8080, `{dataDir}` /data). */
-export function taskPlaceholders(port: number, dependencies: Readonly<Record<string, string>>): Record<string, string> {
-  const placeholders: Record<string, string> = { host: '0.0.0.0', port: String(port), dataDir: DATA_DIR, bundle: BUNDLE_DIR };
-  for (const [dep, hostPort] of Object.entries(dependencies)) {
-    placeholders[`url:${dep}`] = `http://${hostPort}`;
-    placeholders[`addr:${dep}`] = hostPort;
-  }
-  return placeholders;
-}
-
 /**
  * A Swarm `ServiceSpec` for one release of a service: the image by ID (no registry lookup),
  * the manifest's command and env with placeholders filled, the service volume at /data,
@@ -49,7 +40,7 @@ export function taskPlaceholders(port: number, dependencies: Readonly<Record<str
 export function serviceSpec(input: ServiceSpecInput): Record<string, unknown> {
   const { release, names, service } = input;
   const port = input.container?.port ?? CONTAINER_PORT;
-  const placeholders = taskPlaceholders(port, input.dependencies);
+  const placeholders = containerPlaceholders(port, input.dependencies);
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(release.manifest.env)) env[key] = fillPlaceholders(value, placeholders);
   Object.assign(env, input.secretEnv);

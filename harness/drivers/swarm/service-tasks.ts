@@ -2,6 +2,7 @@ import type { DockerEngine } from '../docker/docker-engine.ts';
 import { LABELS } from '../docker/docker-names.ts';
 import type { Timeline } from '../../runner/timeline.ts';
 import { errorMessage } from '../../errors.ts';
+import { sleep } from '../../util/sleep.ts';
 
 /** One task of a service as the orchestrator reports it, with what its container on this node says. */
 export interface TaskView {
@@ -181,7 +182,7 @@ export function pollTasks(tasks: ServiceTasks, intervalMs: number, onRefresh: ()
         if (message !== lastError) warn(`swarm: tasks of ${tasks.service}: ${message}`);
         lastError = message;
       }
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      await sleep(intervalMs);
     }
   })();
   return async () => {

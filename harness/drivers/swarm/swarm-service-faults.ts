@@ -7,6 +7,7 @@ import type { SwarmEnvironment, SwarmServiceState } from './swarm-environment.ts
 import type { TaskView } from './service-tasks.ts';
 import { replicaIdOf, slotOf } from './task-observer.ts';
 import { scaleService } from './swarm-undo.ts';
+import { sleep } from '../../util/sleep.ts';
 
 const REPLACE_TIMEOUT_MS = 45_000;
 
@@ -95,7 +96,7 @@ export class SwarmServiceFaults {
 
   private async waitForExit(container: string, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline && (await this.engine.inspectContainer(container))?.State.Running) await new Promise((r) => setTimeout(r, 50));
+    while (Date.now() < deadline && (await this.engine.inspectContainer(container))?.State.Running) await sleep(50);
   }
 
   /** Waits until the replica's slot runs a task again (Swarm's replacement, after its restart delay). */

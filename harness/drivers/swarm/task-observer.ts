@@ -2,7 +2,7 @@ import type { Digest, ObservedReplica, ResolvedRelease } from '../driver.ts';
 import { measuredConfigDigest } from '../docker/container-observer.ts';
 import { CONTAINER_PORT } from '../docker/docker-names.ts';
 import type { TaskView } from './service-tasks.ts';
-import { taskPlaceholders } from './service-spec.ts';
+import { containerPlaceholders } from '../docker/container-spec.ts';
 
 const HEALTH_TIMEOUT_MS = 1000;
 
@@ -40,7 +40,7 @@ export async function observeTask(state: { name: string; spec: { container?: { p
 }
 
 function measured(release: ResolvedRelease, port: number, task: TaskView, dependencies: Readonly<Record<string, string>>): Digest {
-  return measuredConfigDigest(release.manifest, taskPlaceholders(port, dependencies), task.env!, task.args!);
+  return measuredConfigDigest(release.manifest, containerPlaceholders(port, dependencies), task.env!, task.args!);
 }
 
 async function probe(address: URL, path: string): Promise<boolean> {
