@@ -128,8 +128,9 @@ await describeWithDocker('docker driver: stop, disconnect, memory limit and in-c
     const oom = await memoryLimitFault.inject(target, memoryLimitFault.params.parse({ mb: 48, oom: true }), faultContext(env, ctx, 'm2'));
     expect(oom.detail).toMatch(/OOM-killed under a 48 MiB limit/);
     expect((await inspect(container)).State).toMatchObject({ Running: false, OOMKilled: true, ExitCode: 137 });
-    expect(ctx.timeline.events.find((e) => e.type === 'replica-exit' && e.replica === target.replicaId)).toMatchObject({ signal: 'SIGKILL', message: expect.stringMatching(/out of memory/) });
-    expect(await status(env.address('shop'), '/products')).toBe(503);
+    // The fault returns once the engine records the OOM kill; the replica's exit reaches the timeline from its own `docker wait`, a moment later.
+    await expect.poll(() => ctx.timeline.events.find((e) => e.type === 'replica-exit' && e.replica === target.replicaId), { timeout: 5_000 }).toMatchObject({ signal: 'SIGKILL', message: expect.stringMatching(/out of memory/) });
+    await expect.poll(() => status(env.address('shop'), '/products'), { timeout: 5_000 }).toBe(503);
     await oom.revert();
     expect((await inspect(container)).State).toMatchObject({ Running: true });
     expect((await inspect(container)).HostConfig).toMatchObject({ Memory: hostMemory, MemorySwap: hostMemory * 2 });
