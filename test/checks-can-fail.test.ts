@@ -40,6 +40,15 @@ describe('every check can fail a drill', () => {
     expect(check(result!, 'LKG state restored').status).toBe('passed');
   });
 
+  it('a candidate that is never rolled back fails the rollback window, saying the guard did not trip', async () => {
+    const [result] = (await runDrillFiles(['test/drills/good-candidate-never-rolled-back.drill.ts'])).scenarios;
+    expect(result!.status).toBe('failed');
+    const window = check(result!, 'shop rolled back within 700ms');
+    expect(window.status).toBe('failed');
+    expect(window.message).toBe('still on the candidate after 700ms; the guard did not trip');
+    expect(result!.lkg.shop!.match).toBe(false);
+  });
+
   it('a guard with no traffic is unknown, not passed, and fails the drill with "no data"', async () => {
     const [result] = (await runDrillFiles(['test/drills/guard-without-traffic.drill.ts'])).scenarios;
     expect(result!.status).toBe('failed');

@@ -54,7 +54,7 @@ function buildProgram(cli: CliEnvironment, setExit: (code: number) => void): Com
     .command('run')
     .description('run scenarios (files or folders; default scenarios/)')
     .argument('[paths...]', 'scenario files or folders')
-    .option('--driver <name>', 'where the environment runs: local, docker', 'local')
+    .option('--driver <name>', 'where the environment runs: local, docker, swarm', 'local')
     .option('--reporter <list>', 'comma list of reporters: list, json, junit, prom, html', listValue, ['list', 'json'])
     .option('--output <dir>', 'output directory (default reports/<runId>/)')
     .option('--repeat <n>', 'run each scenario n times', positiveInt('--repeat', 1000), 1)

@@ -31,11 +31,18 @@ export async function runExpectRollbackStep(step: ExpectRollbackStep, drill: Dri
     outcome = findRollback(timeline.events, service, sinceMs);
   }
   if (!outcome || outcome.tMs > deadlineMs) {
-    drill.addCheck(failed(name, outcome ? `rolled back only after ${formatMs(outcome.tMs - sinceMs)}` : `still on the candidate after ${formatMs(withinMs)}; the guard did not trip`));
+    drill.addCheck(failed(name, outcome ? `rolled back only after ${formatMs(outcome.tMs - sinceMs)}` : notRolledBack(timeline.events, service, sinceMs, withinMs)));
     return;
   }
   const how = outcome.type === 'deploy-rejected' ? 'rejected before taking traffic' : 'rolled back by the guard';
   drill.addCheck(passed(name, `${how} ${formatMs(outcome.tMs - sinceMs)} after the rollout began`, { afterMs: Math.round(outcome.tMs - sinceMs) }));
+}
+
+/** Why the candidate is still there at the deadline: the guard never tripped, or it did and the rollback had not finished. */
+export function notRolledBack(events: readonly TimelineEvent[], service: string, sinceMs: number, withinMs: number): string {
+  const started = events.find((e) => e.type === 'rollback-start' && e.service === service && e.tMs >= sinceMs);
+  if (!started) return `still on the candidate after ${formatMs(withinMs)}; the guard did not trip`;
+  return `still on the candidate after ${formatMs(withinMs)}: the rollback began ${formatMs(started.tMs - sinceMs)} after the rollout and had not finished`;
 }
 
 function findRollback(events: readonly TimelineEvent[], service: string, sinceMs: number): TimelineEvent | undefined {
