@@ -12,7 +12,8 @@ export default defineScenario({
     deploy('shop', 'good'),
     steady('1s'),
     deploy('shop', 'crash', { expect: 'rejected' }),
-    expectRollback({ within: '5s' }),
+    // Swarm rejects the candidate itself, after its health check's start period (2 s) and 3 failed probes.
+    expectRollback({ within: '5s', drivers: { swarm: { within: '8s' } } }),
     verifyRestored({ for: '1s' }),
   ],
 });

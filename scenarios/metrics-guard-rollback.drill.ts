@@ -11,6 +11,10 @@ export default defineScenario({
   },
   traffic: { target: 'shop', rate: 100, reads: ['/products'], writes: '/orders' },
   slo: { recoveryTime: '10s', availability: 0.8, dataLoss: 0 },
+  // On swarm a rollback is a rolling update (a task start and a health check, ~1.5 s here) where
+  // local and docker switch to the warm LKG in milliseconds: the candidate serves that much longer.
+  // Measured there: 85% over the whole drill.
+  drivers: { swarm: { slo: { availability: 0.7 } } },
   guard: {
     metrics: {
       errors: 'shop_http_requests_total{code=~"5.."}',
@@ -20,5 +24,5 @@ export default defineScenario({
     },
     then: 'rollback',
   },
-  steps: [deploy('shop', 'good'), steady('2s'), deploy('shop', 'bad'), expectRollback({ within: '5s' }), verifyRestored({ for: '2s' })],
+  steps: [deploy('shop', 'good'), steady('2s'), deploy('shop', 'bad'), expectRollback({ within: '5s', drivers: { swarm: { within: '8s' } } }), verifyRestored({ for: '2s' })],
 });

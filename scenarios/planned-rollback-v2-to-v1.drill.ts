@@ -12,6 +12,9 @@ export default defineScenario({
   },
   traffic: { target: 'shop', rate: 100, reads: ['/products', '/orders'], writes: '/orders', writeShare: 0.4 },
   slo: { recoveryTime: '5s', availability: 0.99, p95: '250ms', dataLoss: 0 },
+  // On swarm the rollback is a rolling update (~1.5 s here), and Swarm's health probes (a docker exec each)
+  // load the 2 cores the drill shares: restored in 1.1–1.6 s measured, p95 14–30 ms.
+  drivers: { swarm: { slo: { recoveryTime: '8s', p95: '500ms' } } },
   steps: [
     deploy('shop', 'v1'),
     steady('1s'),

@@ -21,6 +21,8 @@ export const resultsContract = z.object({
       data: z.object({ acked: z.number().int(), lost: z.number().int(), lostIds: z.array(z.string()), unexpected: z.number().int(), recovered: z.number().int(), indeterminate: z.number().int() }),
       checks: z.array(z.object({ name: z.string(), status: z.enum(['passed', 'failed', 'unknown']), message: z.string() })).min(1),
       timeline: z.array(z.looseObject({ tMs: z.number().min(0), type: z.string() })).min(1),
+      // Additive (README, Output): what a scenario's drivers.<driver> blocks changed on the run's driver.
+      driverOverrides: z.array(z.string().regex(/^(slo\.\w+|steps\[\d+\]\.\w+): .+ → .+$/)).min(1).optional(),
     }),
   ),
 });

@@ -1,5 +1,11 @@
 import { expect, it } from 'vitest';
-import { runDrillFiles } from './drill-harness.ts';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { projectRoot, runDrillFiles } from './drill-harness.ts';
+import { drillbitInProcess } from './cli-in-process.ts';
 import { describeWithSwarm } from '../harness/drivers/swarm/describe-with-swarm.ts';
 import { SwarmDriver } from '../harness/drivers/swarm/swarm-driver.ts';
 import type { ScenarioResult } from '../harness/verdict/results.ts';
@@ -39,6 +45,33 @@ await describeWithSwarm('swarm: the orchestrator rolls back by itself', () => {
     expect(result!.lkg.shop!.match).toBe(false);
     expect(result!.timeline.some((e) => e.type === 'orchestrator-update' && e.state === 'paused')).toBe(true);
     expect(result!.reasons.join('\n')).toContain('not the LKG');
+  });
+});
+
+/** Bad input found before anything starts: two scenario services that would share one swarm service name. */
+await describeWithSwarm('swarm: a service name clash', () => {
+  it('exits 2 naming the file and both services, and starts nothing', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drillbit-clash-'));
+    const lookalike = `a-b-${createHash('sha256').update('a.b').digest('hex').slice(0, 6)}`;
+    // A bundle of each service: the shop's v1, relabelled.
+    for (const service of ['a.b', lookalike]) {
+      cpSync(join(projectRoot, 'fixtures/shop/v1'), join(dir, service), { recursive: true });
+      const manifest = JSON.parse(readFileSync(join(dir, service, 'release.json'), 'utf8'));
+      writeFileSync(join(dir, service, 'release.json'), JSON.stringify({ ...manifest, service }));
+    }
+    const file = join(dir, 'clash.drill.yaml');
+    writeFileSync(file, [
+      'name: clash', 'services:',
+      `  a.b: { releases: { v1: ./a.b } }`,
+      `  ${lookalike}: { releases: { v1: ./${lookalike} } }`,
+      'slo: { recoveryTime: 5s }', 'steps:', '  - { kind: deploy, service: a.b, release: v1 }', '',
+    ].join('\n'));
+    const before = spawnSync('docker', ['service', 'ls', '-q'], { encoding: 'utf8' }).stdout;
+    const run = await drillbitInProcess(['run', file, '--driver', 'swarm', '--output', join(dir, 'out')]);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain(`clash.drill.yaml: services: services "a.b" and "${lookalike}" map to one swarm service name`);
+    expect(run.stderr).toContain('rename one of them');
+    expect(spawnSync('docker', ['service', 'ls', '-q'], { encoding: 'utf8' }).stdout).toBe(before);
   });
 });
 

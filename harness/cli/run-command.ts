@@ -1,3 +1,4 @@
+import { loadedForDriver } from '../scenario/driver-overrides.ts';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ExitCode, badInput } from '../errors.ts';
@@ -51,7 +52,7 @@ export async function runCommand(paths: string[], flags: RunFlags, cli: CliEnvir
   const seed = flags.seed ?? randomSeed();
   if (flags.dryRun) {
     cli.stdout(`plan: ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'} × ${flags.repeat} on driver ${driver.name}, seed ${seed}, parallel ${flags.parallel}\n`);
-    for (const loaded of scenarios) {
+    for (const loaded of scenarios.map((l) => loadedForDriver(l, driver.name))) {
       const skipped = unsupportedReason(loaded.scenario, driver);
       cli.stdout(`${describePlan(loaded, attemptSeed(seed, loaded, 1)).join('\n')}\n${skipped ? `  skipped on driver ${driver.name}: ${skipped}\n` : ''}`);
     }

@@ -190,6 +190,8 @@ export interface Driver {
    * other services' images. A driver without it cannot run such scenarios. Bad files and
    * missing images are bad input (exit 2); no engine is infrastructure (exit 3).
    */
+  /** What this driver cannot run in an environment, one line each, checked before anything starts (bad input, exit 2). */
+  environmentProblems?(env: EnvironmentSpec): string[];
   resolveEnvironment?(base: EnvironmentSpec, source: EnvironmentSource, releases: ReleasesByService, ctx: { storeDir: string }): Promise<ResolvedEnvironment>;
 }
 

@@ -52,7 +52,7 @@ describe('scenarios with a compose environment', () => {
     const compose = loaded(composeScenario(), 'scenarios/compose.drill.yaml');
     const { runnable, skipped } = partitionByDriver([plain, compose], local);
     expect(runnable).toEqual([plain]);
-    expect(skipped).toEqual([{ name: 'compose', file: 'scenarios/compose.drill.yaml', reason: 'compose environments need --driver docker (this run uses --driver local)' }]);
+    expect(skipped).toEqual([{ name: 'compose', file: 'scenarios/compose.drill.yaml', reason: 'compose environments need --driver docker or swarm (this run uses --driver local)' }]);
     expect(() => partitionByDriver([compose], local)).toThrow(/scenarios\/compose\.drill\.yaml: compose environments need --driver docker/);
   });
 
@@ -82,7 +82,7 @@ describe('scenarios with a compose environment', () => {
   it('`drillbit run` of only the compose example on the local driver exits 2 with the reason; the folder run skips it with a line', () => {
     const run = spawnSync(process.execPath, ['bin/drillbit.mjs', 'run', 'scenarios/compose-stack-rollback.drill.ts'], { cwd: ROOT, env: { ...process.env, CI: 'true' }, encoding: 'utf8' });
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain('scenarios/compose-stack-rollback.drill.ts: compose environments need --driver docker (this run uses --driver local)');
+    expect(run.stderr).toContain('scenarios/compose-stack-rollback.drill.ts: compose environments need --driver docker or swarm (this run uses --driver local)');
     const dry = spawnSync(process.execPath, ['bin/drillbit.mjs', 'run', 'scenarios/', '--dry-run'], { cwd: ROOT, env: { ...process.env, CI: 'true' }, encoding: 'utf8' });
     expect(dry.status).toBe(0);
     expect(dry.stdout).toContain('skipped on driver local: compose environments need --driver docker');

@@ -22,7 +22,7 @@ export interface ScenarioEnvironment {
 
 /** Why `driver` cannot run `scenario`, or undefined when it can. */
 export function unsupportedReason(scenario: Scenario, driver: Driver): string | undefined {
-  if (scenario.environment?.compose !== undefined && !driver.resolveEnvironment) return `compose environments need --driver docker (this run uses --driver ${driver.name})`;
+  if (scenario.environment?.compose !== undefined && !driver.resolveEnvironment) return `compose environments need --driver docker or swarm (this run uses --driver ${driver.name})`;
   const orchestrated = Object.keys(scenario.services).filter((name) => scenario.services[name]!.update !== undefined);
   if (orchestrated.length && !driver.orchestratedUpdates) return `an orchestrator's rolling update (services.${orchestrated[0]}.update) needs --driver swarm (this run uses --driver ${driver.name})`;
   return undefined;
@@ -66,6 +66,7 @@ export async function resolveEnvironments(
     const own = releases.get(loaded) ?? new Map();
     const compose = loaded.scenario.environment?.compose;
     if (compose === undefined || !driver.resolveEnvironment) {
+      problems.push(...(driver.environmentProblems?.(base) ?? []).map((p) => `${loaded.displayFile}: services: ${p}`));
       environments.set(loaded, { spec: base, releases: own });
       continue;
     }
@@ -73,6 +74,7 @@ export async function resolveEnvironments(
       const resolved = await driver.resolveEnvironment(base, { compose: resolveReleasePath(compose, loaded.file, options.cwd) }, own, { storeDir: options.storeDir });
       for (const warning of resolved.warnings) options.log.warn(warning);
       problems.push(...serviceReferenceProblems(loaded, resolved.spec).map(formatProblem));
+      problems.push(...(driver.environmentProblems?.(resolved.spec) ?? []).map((p) => `${loaded.displayFile}: services: ${p}`));
       environments.set(loaded, { spec: resolved.spec, releases: resolved.releases });
     } catch (error) {
       // No engine (or no compose tool) is not bad input: exit 3, with the hint to fix it.

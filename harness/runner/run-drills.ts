@@ -21,6 +21,7 @@ import { registerReleases } from '../ledger/release-registry.ts';
 import { ledgerLkgs } from '../ledger/ledger-lkg-preflight.ts';
 import type { PolicyRule } from '../policy/policy-rule.ts';
 import type { GateSpec } from '../ledger/promotion-gate.ts';
+import { loadedForDriver } from '../scenario/driver-overrides.ts';
 
 export interface RunOptions {
   runId: string;
@@ -62,7 +63,7 @@ interface Job {
  */
 export async function runDrills(options: RunOptions): Promise<RunResults> {
   // A scenario the driver cannot run (a compose environment on the local driver) is skipped, with its reason.
-  const { runnable, skipped } = partitionByDriver(options.scenarios, options.driver);
+  const { runnable, skipped } = partitionByDriver(options.scenarios.map((loaded) => loadedForDriver(loaded, options.driver.name)), options.driver);
   const storeDir = join(options.stateDir, 'store');
   const releases = await resolveAllReleases(runnable, options.driver, { storeDir, cwd: options.cwd });
   const environments = await resolveEnvironments(runnable, options.driver, releases, { storeDir, cwd: options.cwd, log: options.log });

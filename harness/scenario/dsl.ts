@@ -1,5 +1,5 @@
 import type { Duration } from '../util/duration.ts';
-import type { ScenarioInput, StepInput } from './schema.ts';
+import type { DriverName, ScenarioInput, StepInput } from './schema.ts';
 import type { z } from 'zod';
 import type { stepGateSchema } from './schema.ts';
 
@@ -35,12 +35,12 @@ export function rollback(service: string, options: { to?: string } = {}): StepIn
 }
 
 /** Waits for the guard (or a rejected rollout) to roll the service back, and fails if it does not within the time. */
-export function expectRollback(options: { within: Duration; service?: string }): StepInput {
+export function expectRollback(options: { within: Duration; service?: string; drivers?: Partial<Record<DriverName, { within?: Duration }>> }): StepInput {
   return { kind: 'expectRollback', ...options };
 }
 
 /** Waits until every service runs its LKG and the SLIs hold for `for` (the stabilization window). */
-export function verifyRestored(options: { for?: Duration; within?: Duration } = {}): StepInput {
+export function verifyRestored(options: { for?: Duration; within?: Duration; drivers?: Partial<Record<DriverName, { for?: Duration; within?: Duration }>> } = {}): StepInput {
   return { kind: 'verifyRestored', ...options };
 }
 

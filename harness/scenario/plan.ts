@@ -19,6 +19,7 @@ export function describePlan(loaded: LoadedScenario, seed: number): string[] {
   if (t) lines.push(`  traffic → ${t.target}: ${t.rate} req/s open model, reads ${t.reads.join(' ')}${t.writes ? `, writes ${Math.round(t.writeShare * 100)}% to ${typeof t.writes === 'string' ? t.writes : t.writes.path}` : ''}`);
   const slo = scenario.slo;
   lines.push(`  SLO: recovery ≤ ${slo.recoveryTime}, availability ≥ ${slo.availability}${slo.p95 ? `, p95 ≤ ${slo.p95}` : ''}${slo.p99 ? `, p99 ≤ ${slo.p99}` : ''}, data loss ≤ ${slo.dataLoss}, stable for ${slo.stabilization}`);
+  if (loaded.driverOverrides?.length) lines.push(`  on this driver: ${loaded.driverOverrides.join(', ')}`);
   const g = scenario.guard;
   if (g) {
     const analyses = [g.errorRate && `error rate > ${g.errorRate.above} over ${g.errorRate.for}`, g.latency && `p${g.latency.percentile} > ${g.latency.above} over ${g.latency.for}`, g.metrics && `${g.metrics.errors} / ${g.metrics.total} > ${g.metrics.above} over ${g.metrics.for}`].filter(Boolean);

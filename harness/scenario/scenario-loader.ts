@@ -16,6 +16,8 @@ export interface LoadedScenario {
   /** Index within the file when it exports several scenarios. */
   index: number;
   scenario: Scenario;
+  /** Set once the run's driver is known: what its `drivers.<driver>` blocks changed (see driver-overrides.ts). */
+  driverOverrides?: string[];
 }
 
 export interface LoadResult {

@@ -143,6 +143,25 @@ export const sloSchema = z.strictObject({
   stabilization: durationSchema.default('1s'),
 });
 
+/** The drivers a scenario can give its own targets for (`drivers.<name>`). */
+export const DRIVER_NAMES = ['local', 'docker', 'swarm'] as const;
+const driverNameSchema = z.enum(DRIVER_NAMES);
+
+/** Targets of `slo` that one driver replaces (the others stay the scenario's). */
+const sloOverrideSchema = z.strictObject({
+  recoveryTime: durationSchema.optional(),
+  availability: ratio.optional(),
+  p95: durationSchema.optional(),
+  p99: durationSchema.optional(),
+  dataLoss: z.number().int().min(0).optional(),
+  stabilization: durationSchema.optional(),
+});
+
+/** Per driver, what a step's own windows are there instead (`drivers: { swarm: { within: '8s' } }`). */
+function stepOverrides<T extends z.ZodRawShape>(shape: T) {
+  return z.partialRecord(driverNameSchema, z.strictObject(shape)).optional();
+}
+
 export const guardSchema = z
   .strictObject({
     errorRate: z.strictObject({ above: ratio, for: durationSchema.default('2s'), minSamples: z.number().int().min(1).default(5) }).optional(),
@@ -191,7 +210,7 @@ export const stepSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('steady'), for: durationSchema }),
   z.strictObject({ kind: z.literal('wait'), for: durationSchema }),
   z.strictObject({ kind: z.literal('rollback'), ...serviceRef, to: nameSchema.optional() }),
-  z.strictObject({ kind: z.literal('expectRollback'), service: nameSchema.optional(), within: durationSchema }),
+  z.strictObject({ kind: z.literal('expectRollback'), service: nameSchema.optional(), within: durationSchema, drivers: stepOverrides({ within: durationSchema.optional() }) }),
   /** Drift detection on demand: what runs is compared with what the ledger says, now. */
   z.strictObject({ kind: z.literal('checkDrift'), expect: z.enum(['none', 'drift']).default('none') }),
   z.strictObject({
@@ -204,7 +223,7 @@ export const stepSchema = z.discriminatedUnion('kind', [
     expect: z.enum(['promoted', 'refused', 'any']).default('promoted'),
     reason: z.string().max(1000).optional(),
   }),
-  z.strictObject({ kind: z.literal('verifyRestored'), for: durationSchema.default('1s'), within: durationSchema.optional() }),
+  z.strictObject({ kind: z.literal('verifyRestored'), for: durationSchema.default('1s'), within: durationSchema.optional(), drivers: stepOverrides({ for: durationSchema.optional(), within: durationSchema.optional() }) }),
   z.strictObject({
     kind: z.literal('fault'),
     ...faultFields,
@@ -244,6 +263,12 @@ export const scenarioSchema = z.strictObject({
   steps: z.array(stepSchema).min(1).max(1000),
   /** Faults on a schedule relative to the drill's start, alongside the steps. */
   faults: z.array(scheduledFaultSchema).max(1000).default([]),
+  /**
+   * Targets that differ on one driver, where the platform itself recovers differently (a
+   * Swarm rollback is a rolling update, not a warm switch): `drivers.swarm.slo` replaces
+   * those SLO targets on `--driver swarm`. Applied when the run starts; the results list them.
+   */
+  drivers: z.partialRecord(driverNameSchema, z.strictObject({ slo: sloOverrideSchema.optional() })).optional(),
 });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;
@@ -261,3 +286,4 @@ export type FaultTargetInput = z.input<typeof faultTargetSchema>;
 export type ScheduledFault = z.output<typeof scheduledFaultSchema>;
 export type FaultStep = Extract<Step, { kind: 'fault' }>;
 export type StepGate = z.output<typeof stepGateSchema>;
+export type DriverName = (typeof DRIVER_NAMES)[number];

@@ -85,6 +85,8 @@ export interface ScenarioResult {
   workDir: string;
   /** Per service, its releases during the drill: deploys, promotions, rollbacks, each with its registration (additive; absent when no release was deployed). */
   lineage?: Record<string, LineageStep[]>;
+  /** Targets the scenario's `drivers.<driver>` blocks changed on this run's driver, e.g. `slo.availability: 0.9 → 0.8` (additive; absent when none). */
+  driverOverrides?: string[];
 }
 
 export interface RunSummary {

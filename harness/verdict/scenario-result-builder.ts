@@ -46,6 +46,7 @@ export function buildScenarioResult({ drill, loaded, error, aborted, teardownFai
     ...(error !== undefined ? { error: describeError(error) } : {}),
     teardownFailures,
     workDir: ctx.workDir,
+    ...(loaded.driverOverrides?.length ? { driverOverrides: loaded.driverOverrides } : {}),
   };
 }
 

@@ -4,7 +4,8 @@ import { validateScenario } from '../../scenario/scenario-validator.ts';
 import { formatProblem } from '../../scenario/problem.ts';
 import { environmentSpec } from '../../runner/environment-spec.ts';
 import { probeCommand, serviceSpec } from './service-spec.ts';
-import { SwarmNames, isValidServiceName } from './swarm-names.ts';
+import { SwarmNames, isValidServiceName, serviceNameClashes } from './swarm-names.ts';
+import { createHash } from 'node:crypto';
 
 const release = {
   service: 'shop', name: 'v1', version: '1.0.0', digest: `sha256:${'a'.repeat(64)}`, configDigest: `sha256:${'b'.repeat(64)}`, source: 'fixtures/shop/v1',
@@ -30,8 +31,8 @@ describe('swarm service spec (no engine)', () => {
     expect(s.Mode).toEqual({ Replicated: { Replicas: 2 } });
   });
 
-  it("drill defaults: every task at once, start-first for blue-green (stop-first for recreate), 500 ms monitor, Swarm's rollback on failure", () => {
-    expect(spec().UpdateConfig).toEqual({ Parallelism: 0, Delay: 0, FailureAction: 'rollback', Monitor: 500_000_000, MaxFailureRatio: 0, Order: 'start-first' });
+  it("drill defaults: every task at once, start-first for blue-green (stop-first for recreate), 250 ms monitor, Swarm's rollback on failure", () => {
+    expect(spec().UpdateConfig).toEqual({ Parallelism: 0, Delay: 0, FailureAction: 'rollback', Monitor: 250_000_000, MaxFailureRatio: 0, Order: 'start-first' });
     expect(spec({ strategy: 'recreate' }).UpdateConfig.Order).toBe('stop-first');
     expect(spec().RollbackConfig).toMatchObject({ Parallelism: 0, Order: 'start-first', FailureAction: 'pause' });
   });
@@ -53,6 +54,12 @@ describe('swarm service spec (no engine)', () => {
     expect(names.service('a.b')).not.toBe(names.service('a-b'));
     expect(names.service('a.b')).not.toBe(names.service('a_b'));
     expect(isValidServiceName(names.service('hostile.name_with.dots'))).toBe(true);
+  });
+
+  it('scenario services that would still share a swarm service name are found before anything starts', () => {
+    const lookalike = `a-b-${createHash('sha256').update('a.b').digest('hex').slice(0, 6)}`;
+    expect(serviceNameClashes(['a.b', 'a-b', 'a_b', 'shop'])).toEqual([]);
+    expect(serviceNameClashes(['a.b', lookalike])).toEqual([`services "a.b" and "${lookalike}" map to one swarm service name (drillbit-<attempt>-${lookalike}); rename one of them: swarm service names use letters, digits and "-"`]);
   });
 });
 

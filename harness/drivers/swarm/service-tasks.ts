@@ -56,6 +56,10 @@ export class ServiceTasks {
   private readonly containers = new Map<string, { image: string; digest?: string; lastPid?: number; env: string[]; args: string[] }>();
   private readonly imageDigests = new Map<string, Promise<string>>();
   private readonly reported = new Set<string>();
+  /** Containers of tasks that have ended, inspected once after the end: nothing about them changes again. */
+  private readonly settled = new Set<string>();
+  private loading: Promise<TaskView[]> | undefined;
+  private queued: Promise<TaskView[]> | undefined;
 
   constructor(
     private readonly engine: DockerEngine,
@@ -65,8 +69,29 @@ export class ServiceTasks {
     private readonly digestOfImage: (imageId: string) => string | undefined,
   ) {}
 
-  /** Asks the manager again; resolves with every task it knows of the service. */
-  async refresh(): Promise<TaskView[]> {
+  /**
+   * Asks the manager again; resolves with every task it knows of the service, as read after
+   * the call. Callers that arrive while a read is in flight share the next one (the poller,
+   * a deploy waiting for its tasks and observe() would otherwise each ask every 100 ms).
+   */
+  refresh(): Promise<TaskView[]> {
+    if (!this.loading) {
+      this.loading = this.load().finally(() => (this.loading = undefined));
+      return this.loading;
+    }
+    this.queued ??= this.loading.then(
+      () => this.startQueued(),
+      () => this.startQueued(),
+    );
+    return this.queued;
+  }
+
+  private startQueued(): Promise<TaskView[]> {
+    this.queued = undefined;
+    return this.refresh();
+  }
+
+  private async load(): Promise<TaskView[]> {
     const raw = (await this.engine.docker.listTasks({ filters: { service: [this.swarmName] } })) as RawTask[];
     const views = await Promise.all(raw.map((task) => this.view(task)));
     this.tasks = views.sort((a, b) => a.slot - b.slot || a.createdAt.localeCompare(b.createdAt));
@@ -117,7 +142,13 @@ export class ServiceTasks {
       message: status.Message || undefined,
     };
     view.digest = this.digestOfImage(view.image);
-    if (view.containerId && (LIVE_STATES.has(view.state) || this.containers.has(view.containerId))) await this.inspect(view, published?.TargetPort);
+    const id = view.containerId;
+    if (id && (LIVE_STATES.has(view.state) || (this.containers.has(id) && !this.settled.has(id)))) {
+      await this.inspect(view, published?.TargetPort);
+      if (!LIVE_STATES.has(view.state)) this.settled.add(id);
+    } else if (id && this.containers.has(id)) {
+      this.fromCache(view);
+    }
     return view;
   }
 
@@ -141,6 +172,15 @@ export class ServiceTasks {
     view.lastPid = known.lastPid;
     view.health = info.State.Health?.Status;
     view.paused = info.State.Paused;
+  }
+
+  /** An ended task's container as last inspected: no pid, no health, what it ran. */
+  private fromCache(view: TaskView): void {
+    const known = this.containers.get(view.containerId!)!;
+    view.digest = known.digest ?? view.digest;
+    view.env = known.env;
+    view.args = known.args;
+    view.lastPid = known.lastPid;
   }
 
   private digestOf(imageId: string): Promise<string> {

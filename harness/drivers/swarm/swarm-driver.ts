@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import type { Driver, DriverContext, EnvironmentSpec, ResolvedRelease } from '../driver.ts';
+import type { Driver, DriverContext, EnvironmentSource, EnvironmentSpec, ReleasesByService, ResolvedEnvironment, ResolvedRelease } from '../driver.ts';
 import { DockerDriver, type DockerDriverOptions } from '../docker/docker-driver.ts';
 import { dockerFromEnvironment } from '../docker/docker-engine.ts';
 import type { HealthProbe } from './service-spec.ts';
 import { bridgeGateway, requireSwarmManager } from './swarm-manager.ts';
 import { SwarmEnvironment } from './swarm-environment.ts';
+import { serviceNameClashes } from './swarm-names.ts';
 
 export interface SwarmDriverOptions extends Pick<DockerDriverOptions, 'engine' | 'baseImage' | 'nodeBinary' | 'busybox'> {
   /** How Swarm probes each task's health: busybox `wget`, or `node -e fetch`. Default `wget` with the host-built base and busybox, else `node`. */
@@ -45,6 +46,17 @@ export class SwarmDriver implements Driver {
   async resolveRelease(service: string, name: string, ref: string, baseDir: string, ctx: { storeDir: string }): Promise<ResolvedRelease> {
     await requireSwarmManager(this.engine);
     return this.docker.resolveRelease(service, name, ref, baseDir, ctx);
+  }
+
+  /** A compose file (`environment.compose`), read as the docker driver reads it: its other services become Swarm services of their image. */
+  async resolveEnvironment(base: EnvironmentSpec, source: EnvironmentSource, releases: ReleasesByService): Promise<ResolvedEnvironment> {
+    await requireSwarmManager(this.engine);
+    return this.docker.resolveEnvironment(base, source, releases);
+  }
+
+  /** Checked before anything starts (exit 2): scenario services that would share one swarm service name. */
+  environmentProblems(env: EnvironmentSpec): string[] {
+    return serviceNameClashes(Object.keys(env.services));
   }
 
   async up(env: EnvironmentSpec, ctx: DriverContext): Promise<SwarmEnvironment> {

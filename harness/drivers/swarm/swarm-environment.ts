@@ -8,11 +8,13 @@ import { BridgeLinks } from '../docker/bridge-links.ts';
 import { engineError, isConflict, type DockerEngine } from '../docker/docker-engine.ts';
 import { LABELS } from '../docker/docker-names.ts';
 import { removeLabelled, writeAttemptRecord } from '../docker/labelled-resources.ts';
+import { sharedVolumeName, sharedVolumes } from '../docker/container-settings.ts';
+import { dependencyStartOrder } from '../docker/dependency-container.ts';
 import { FrontProxy } from '../local/front-proxy.ts';
 import { removeLabelledServices } from './labelled-services.ts';
 import { serviceSpec, type HealthProbe } from './service-spec.ts';
 import { pollTasks, ServiceTasks, type TaskView } from './service-tasks.ts';
-import { SwarmNames } from './swarm-names.ts';
+import { serviceNameClashes, SwarmNames } from './swarm-names.ts';
 import { orchestratorFaults } from './swarm-orchestrator-faults.ts';
 import { SwarmServiceFaults } from './swarm-service-faults.ts';
 import { observeTask, replicaIdOf } from './task-observer.ts';
@@ -109,15 +111,17 @@ export class SwarmEnvironment implements StartedEnvironment {
         if (!spec.services[dep]) throw new DrillbitError('bad-input', `service "${name}" depends on "${dep}", which this environment does not have`);
       }
     }
-    const swarmNames = new Map<string, string>();
-    for (const name of Object.keys(spec.services)) {
-      const swarmName = this.names.service(name);
-      const clash = swarmNames.get(swarmName);
-      if (clash) throw new DrillbitError('bad-input', `services "${clash}" and "${name}" map to one swarm service name (${swarmName})`, { hint: 'rename one of them: swarm service names use letters, digits and "-"' });
-      swarmNames.set(swarmName, name);
-    }
+    const clashes = serviceNameClashes(Object.keys(spec.services));
+    if (clashes.length) throw new DrillbitError('bad-input', clashes.join('; '));
     await mkdir(this.ctx.workDir, { recursive: true });
     await writeAttemptRecord(this.ctx.workDir, { engine: engine.endpoint.url, runId: this.ctx.runId, attempt: this.names.key, network: '' });
+    // Compose named volumes (other than a service's {dataDir}): one per attempt, shared, labelled like the rest.
+    for (const volume of sharedVolumes(spec).map((v) => sharedVolumeName(this.names, v))) {
+      this.ctx.teardown.defer(`swarm: remove volume ${volume}`, () => engine.removeVolume(volume));
+      await engine.docker.createVolume({ Name: volume, Labels: this.names.labels() }).catch((error: unknown) => {
+        throw engineError(`create volume ${volume}`, error);
+      });
+    }
     for (const [name, serviceSpec] of Object.entries(spec.services)) {
       const volume = this.names.volume(name);
       this.ctx.teardown.defer(`swarm: remove volume ${volume}`, () => engine.removeVolume(volume));
@@ -138,6 +142,24 @@ export class SwarmEnvironment implements StartedEnvironment {
     this.ctx.teardown.defer('swarm: link proxies', () => this.links.close());
     // After the volumes' removals (so it runs before them): services go first, their containers with them.
     this.ctx.teardown.defer(`swarm: remove the services of attempt ${this.names.key}`, () => this.down(), { deadlineMs: 30_000 });
+    await this.startDependencies(spec);
+  }
+
+  /**
+   * Dependencies the environment starts itself (`startWith`: compose services no step
+   * deploys) as Swarm services of their compose image, one task each, judged by their
+   * compose health check; ready before `up()` resolves, in dependsOn order.
+   */
+  private async startDependencies(spec: EnvironmentSpec): Promise<void> {
+    for (const level of dependencyStartOrder(spec)) {
+      await Promise.all(
+        level.map(async (name) => {
+          const state = this.state(name);
+          await this.exclusive(state, () => this.create(state, spec.services[name]!.startWith!));
+          this.ctx.log.info(`swarm: dependency ${name} is up (${spec.services[name]!.startWith!.source})`);
+        }),
+      );
+    }
   }
 
   async deploy(service: string, release: ResolvedRelease): Promise<void> {

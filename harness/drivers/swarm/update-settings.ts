@@ -10,7 +10,7 @@ import type { SwarmUpdateSettings } from '../driver.ts';
 export const DRILL_UPDATE_DEFAULTS = {
   parallelism: 0,
   delayMs: 0,
-  monitorMs: 500,
+  monitorMs: 250,
   failureAction: 'rollback',
   maxFailureRatio: 0,
 } as const satisfies Omit<SwarmUpdateSettings, 'order'>;
@@ -25,7 +25,7 @@ export const DRILL_ROLLBACK_DEFAULTS = {
 } as const;
 
 /** The health check Swarm runs in every task: how often, how long each probe may take, how many failures in a row, grace at start. */
-export const DRILL_HEALTH_DEFAULTS = { intervalMs: 500, timeoutMs: 5000, retries: 3, startPeriodMs: 2000 } as const;
+export const DRILL_HEALTH_DEFAULTS = { intervalMs: 250, timeoutMs: 5000, retries: 3, startPeriodMs: 2000 } as const;
 
 /** A failed task is replaced after this delay (Swarm's default: 5 s). */
 export const DRILL_RESTART_DELAY_MS = 1000;
