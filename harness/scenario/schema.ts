@@ -77,7 +77,7 @@ export const swarmUpdateSchema = z.strictObject({
   delay: durationSchema.optional(),
   /** `start-first` or `stop-first`. Default: start-first for blue-green, stop-first for recreate. */
   order: z.enum(['start-first', 'stop-first']).optional(),
-  /** How long after each task's update a failure still counts. Default 500ms. */
+  /** How long after each task's update a failure still counts. Default 250ms. */
   monitor: durationSchema.optional(),
   /** What Swarm does when the update fails. Default rollback. */
   failureAction: z.enum(['rollback', 'pause', 'continue']).optional(),
@@ -243,7 +243,7 @@ export const environmentSchema = z.strictObject({
    * A compose file (`docker-compose.yml`): every compose service becomes a service of the
    * drill; the ones `services` lists with releases are under test, the others are
    * dependencies started from their compose image. `./` paths are relative to the scenario
-   * file, others to the project root. Needs `--driver docker`.
+   * file, others to the project root. Needs `--driver docker` or `swarm`.
    */
   compose: z.string().min(1).max(4096),
 });
