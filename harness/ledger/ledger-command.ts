@@ -25,6 +25,8 @@ export async function ledgerShowCommand(flags: LedgerFlags & { service?: string;
 export async function ledgerVerifyCommand(flags: LedgerFlags, cli: CliEnvironment): Promise<number> {
   const ledger = await existingLedger(flags, cli);
   const verdict = await ledger.verify();
+  const torn = verdict.tornTail;
+  if (torn) cli.stdout(`TORN ${ledger.path}:${torn.line}: ${torn.bytes} bytes after the last entry are not an entry: an append was interrupted mid-write (never acknowledged); the next append sets them aside in ${ledger.path}.torn-<time>\n`);
   if (verdict.ok) {
     cli.stdout(`ledger ${ledger.path}: ${verdict.entries} entries, chain intact; head ${verdict.head ?? 'none'}\n`);
     return ExitCode.ok;

@@ -19,5 +19,5 @@ export function ledgerPath(flags: LedgerFlags, cli: CliEnvironment, loaded: Load
 
 export async function openLedger(flags: LedgerFlags, cli: CliEnvironment, loaded?: LoadedConfig): Promise<Ledger> {
   const config = loaded ?? (await loadConfig(cli.cwd, flags.config));
-  return new Ledger(ledgerPath(flags, cli, config), cli.actor ?? 'unknown');
+  return new Ledger(ledgerPath(flags, cli, config), cli.actor ?? 'unknown', (message) => cli.stderr(`warning: ${message}\n`));
 }

@@ -1,6 +1,7 @@
 import { entryHash, entryLine } from './ledger-chain.ts';
 import type { SealedEntry } from './ledger-entry.ts';
 import { describeEntry } from './entry-description.ts';
+import type { TornTail } from './ledger-file.ts';
 
 export interface ChainBreak {
   /** 1-based line of the file where the chain stops holding. */
@@ -16,6 +17,8 @@ export interface ChainVerdict {
   /** `hash` of the last entry: pin it to detect a truncated tail. */
   head: string | null;
   breaks: ChainBreak[];
+  /** After the last entry: the bytes of an append killed mid-write (never acknowledged, not an entry; not a break). */
+  tornTail?: TornTail;
 }
 
 /**

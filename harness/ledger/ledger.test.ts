@@ -88,6 +88,36 @@ describe('ledger chain', () => {
     expect(verifyChain(all.slice(1)).breaks[0]!.message).toMatch(/^entry 2 .* follows entry none: entry 1 was deleted/);
   });
 
+  it('sets aside what an append killed mid-write left (simulated: a prefix of a real entry line), and appends after it', async () => {
+    const warnings: string[] = [];
+    const ledger = new Ledger(path, 'user:test', (m) => warnings.push(m));
+    await ledger.append(deploy(D1, '1.0.0'), deploy(D2, '2.0.0'));
+    const whole = (await readFile(path, 'utf8')).split('\n')[1]!;
+    const torn = whole.slice(0, 40);
+    await writeFile(path, torn, { flag: 'a' });
+    const before = await ledger.verify();
+    expect(before).toMatchObject({ ok: true, entries: 2, tornTail: { line: 3, bytes: 40 } });
+    expect((await ledger.entries()).length).toBe(2);
+
+    const [added] = await ledger.append(promote(D2, '2.0.0'));
+    expect(added!.seq).toBe(3);
+    expect(warnings).toEqual([expect.stringMatching(/ledger\.ndjson:3: an interrupted append left 40 bytes that are not an entry; set aside in .*ledger\.ndjson\.torn-/)]);
+    const aside = warnings[0]!.split('set aside in ')[1]!;
+    expect(await readFile(aside, 'utf8')).toBe(torn);
+    const after = await ledger.verify();
+    expect(after).toMatchObject({ ok: true, entries: 3, breaks: [] });
+    expect(after.tornTail).toBeUndefined();
+  });
+
+  it('completes a last entry that is whole but lost its newline, instead of gluing the next one onto it', async () => {
+    const ledger = new Ledger(path, 'user:test');
+    await ledger.append(deploy(D1, '1.0.0'));
+    await writeFile(path, (await readFile(path, 'utf8')).trimEnd());
+    expect((await ledger.verify()).tornTail).toBeUndefined();
+    await ledger.append(deploy(D2, '2.0.0'));
+    expect(await ledger.verify()).toMatchObject({ ok: true, entries: 2 });
+  });
+
   it('refuses decisions on a broken ledger', async () => {
     const ledger = new Ledger(path, 'user:test');
     await ledger.append(promote(D1, '1'));

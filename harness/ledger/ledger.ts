@@ -12,8 +12,10 @@ export class Ledger {
     path: string,
     /** Who is acting: a CI identity or the OS user (identity.ts). */
     readonly actor: string,
+    /** Told when an append sets aside what an interrupted append left. */
+    onTornTail?: (message: string) => void,
   ) {
-    this.file = new LedgerFile(path);
+    this.file = new LedgerFile(path, onTornTail);
   }
 
   get path(): string {
@@ -30,7 +32,8 @@ export class Ledger {
   }
 
   async verify(): Promise<ChainVerdict> {
-    return verifyChain(await this.file.lines());
+    const [lines, tornTail] = await Promise.all([this.file.lines(), this.file.tornTail()]);
+    return { ...verifyChain(lines), ...(tornTail ? { tornTail } : {}) };
   }
 
   /** The entries, once the chain is proved intact: decisions (LKG, gates) are never made on an edited ledger. */
