@@ -146,7 +146,12 @@ class ExitAwareWait implements WaitStrategy {
       this.signal.addEventListener('abort', onAbort, { once: true });
       done.signal.addEventListener('abort', () => this.signal.removeEventListener('abort', onAbort), { once: true });
     });
-    const ready = this.inner.waitUntilReady(container, boundPorts, startTime);
+    // The engine marks an exited container unhealthy too: whichever notices first, an exit is reported as one.
+    const ready = this.inner.waitUntilReady(container, boundPorts, startTime).catch(async (error: unknown) => {
+      const state = await container.inspect().then((info) => info.State, () => undefined);
+      if (state && !state.Running && !state.Restarting) throw new Error(`the container exited with code ${state.ExitCode} before it was ready`);
+      throw error;
+    });
     for (const p of [exited, aborted, ready]) p.catch(() => undefined);
     try {
       await Promise.race([ready, exited, aborted]);
