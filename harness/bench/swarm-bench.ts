@@ -1,6 +1,7 @@
 import { requireSwarmManager } from '../drivers/swarm/swarm-manager.ts';
 import { SwarmDriver } from '../drivers/swarm/swarm-driver.ts';
 import { measureSwarmRollback, type SwarmRollbackRound } from '../drivers/swarm/swarm-rollback-timings.ts';
+import { DRILL_HEALTH_DEFAULTS } from '../drivers/swarm/update-settings.ts';
 import { errorMessage } from '../errors.ts';
 import type { BenchMetric, BenchSection, SectionOutcome } from './bench-section.ts';
 import { median, round, spreadMetrics } from './stats.ts';
@@ -43,7 +44,7 @@ export const swarmBench: BenchSection = {
     metrics.push({ key: 'ratio', label: "first unhealthy → LKG: Drillbit's / Swarm's defaults (medians)", value: drill !== null && swarm ? round(drill / swarm, 2) : null, unit: 'ratio', stat: 'same run' });
     const notes = [
       "Swarm's defaults: update parallelism 1, delay 0, monitor 5 s, order stop-first; rollback parallelism 1, monitor 5 s, stop-first; restart delay 5 s; the failure action stays rollback (Swarm's default, pause, never rolls back)",
-      'the health check is the same for both (Drillbit\'s: every 500 ms, 3 retries, 2 s start period): Docker\'s default interval of 30 s would add minutes to both',
+      `the health check is the same for both (Drillbit's: every ${DRILL_HEALTH_DEFAULTS.intervalMs} ms, ${DRILL_HEALTH_DEFAULTS.retries} retries, ${DRILL_HEALTH_DEFAULTS.startPeriodMs / 1000} s start period): Docker's default interval of 30 s would add minutes to both`,
       'shop with 2 replicas on a single-node swarm; the candidate (fixtures/shop/v2-unhealthy) answers 503 on /healthz',
     ];
     const paused = Object.entries(results).flatMap(([which, rs]) => rs.filter((r) => r.harnessRollbackMs === null).map(() => which));
