@@ -11,12 +11,15 @@ export default defineScenario({
     stock: { releases: { v1: 'fixtures/stock/v1' } },
     shop: { releases: { good: 'fixtures/shop/v1-with-stock', candidate: 'fixtures/shop/v2-with-stock' }, replicas: 2, dependsOn: ['stock'] },
   },
-  traffic: { target: 'shop', rate: 100, reads: ['/products'], writes: '/orders' },
+  // One stock call per request (a product, an order's reservation): `/products` would fan out to every
+  // product's stock, 4 calls a request through two proxies, which collapses this 2-core machine into
+  // timeouts at 100 requests/s before any fault (availability 30–45% in the steady state, 1 run in 3).
+  traffic: { target: 'shop', rate: 100, reads: ['/products/p1', '/products/p2'], writes: '/orders' },
   slo: { recoveryTime: '10s', availability: 0.5, dataLoss: 0 },
-  // On swarm the rollout and the rollback are each a rolling update (~2 s here), and three tasks'
-  // health probes plus 500 stock calls/s saturate this 2-core machine: availability 44–65%,
-  // restore 9.5–10.3 s measured.
-  drivers: { swarm: { slo: { recoveryTime: '20s', availability: 0.3 } } },
+  // On swarm the rollout and the rollback are each a rolling update (~1.5–2 s here), and three tasks'
+  // health probes (a docker exec each) load the 2 cores: the guard's rollback lands 5.3–7.2 s after
+  // the rollout's start and the restore takes 3.3–6.5 s, measured.
+  drivers: { swarm: { slo: { recoveryTime: '15s' } } },
   guard: { errorRate: { above: 0.05, for: '1s' }, then: 'rollback' },
   steps: [
     deploy('stock', 'v1'),
@@ -25,6 +28,6 @@ export default defineScenario({
     deploy('shop', 'candidate'),
     fault.latency({ from: 'shop', to: 'stock' }, { latency: 1500 }, { for: '1500ms' }),
     expectRollback({ service: 'shop', within: '4s', drivers: { swarm: { within: '9s' } } }),
-    verifyRestored({ for: '2s', within: '10s', drivers: { swarm: { within: '25s' } } }),
+    verifyRestored({ for: '2s', within: '10s', drivers: { swarm: { within: '20s' } } }),
   ],
 });

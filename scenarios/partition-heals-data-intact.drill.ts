@@ -12,7 +12,9 @@ export default defineScenario({
     stock: { releases: { v1: 'fixtures/stock/v1' } },
     shop: { releases: { v1: 'fixtures/shop/v1-with-stock' }, replicas: 2, dependsOn: ['stock'] },
   },
-  traffic: { target: 'shop', rate: 100, reads: ['/products'], writes: '/orders', writeShare: 0.5 },
+  // One stock call per request: `/products` fans out to every product's stock (4 calls), which at
+  // 100 requests/s collapses this 2-core machine into stock timeouts (see the dependency-slowdown example).
+  traffic: { target: 'shop', rate: 100, reads: ['/products/p1', '/products/p2'], writes: '/orders', writeShare: 0.5 },
   slo: { recoveryTime: '5s', availability: 0.5, dataLoss: 0 },
   steps: [
     deploy('stock', 'v1'),
