@@ -1,4 +1,4 @@
-import type { Sample } from '../traffic/sample.ts';
+import type { Sample, SampleSeq } from '../traffic/sample.ts';
 
 export type AnalysisStatus = 'pass' | 'fail' | 'unknown';
 
@@ -10,7 +10,7 @@ export interface AnalysisVerdict {
 
 export interface AnalysisInput {
   service: string;
-  samples: readonly Sample[];
+  samples: SampleSeq;
   /** When the rollout under watch switched traffic to the candidate. */
   armedAtMs: number;
   nowMs: number;
@@ -26,11 +26,11 @@ export interface Analysis {
  * Samples completed in [fromMs, toMs]. Samples are appended as they complete, so the
  * scan runs backwards and stops once it is well past the window.
  */
-export function recentSamples(samples: readonly Sample[], fromMs: number, toMs: number): Sample[] {
+export function recentSamples(samples: SampleSeq, fromMs: number, toMs: number): Sample[] {
   const found: Sample[] = [];
   const slackMs = 5_000;
   for (let i = samples.length - 1; i >= 0; i--) {
-    const sample = samples[i]!;
+    const sample = samples.at(i)!;
     if (sample.doneMs < fromMs - slackMs) break;
     if (sample.doneMs >= fromMs && sample.doneMs <= toMs) found.push(sample);
   }

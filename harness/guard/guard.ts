@@ -1,5 +1,5 @@
 import type { GuardSpec } from '../scenario/schema.ts';
-import type { Sample } from '../traffic/sample.ts';
+import type { Sample, SampleSeq } from '../traffic/sample.ts';
 import type { Timeline } from '../runner/timeline.ts';
 import type { Logger } from '../runner/logger.ts';
 import { errorMessage } from '../errors.ts';
@@ -18,7 +18,7 @@ export interface GuardTrip {
 export interface GuardOptions {
   spec: GuardSpec;
   timeline: Timeline;
-  samples: readonly Sample[];
+  samples: SampleSeq;
   log: Logger;
   /** Extra analyses (e.g. the service's own /metrics), built by the caller that can reach the service. */
   extraAnalyses?: Analysis[];

@@ -1,7 +1,8 @@
 import type { Scenario } from '../scenario/schema.ts';
 import type { ResolvedRelease, StartedEnvironment } from '../drivers/driver.ts';
 import type { CheckResult } from '../checks/check-result.ts';
-import type { DataResult, Sample } from '../traffic/sample.ts';
+import type { DataResult } from '../traffic/sample.ts';
+import { SampleLog } from '../traffic/sample-log.ts';
 import type { LkgComparison } from '../checks/lkg-equality-check.ts';
 import type { Recovery } from '../verdict/results.ts';
 import type { Timeline } from './timeline.ts';
@@ -39,7 +40,8 @@ export class Drill {
   guard: Guard | undefined;
   traffic: TrafficEngine | undefined;
   readonly checks: CheckResult[] = [];
-  readonly samples: Sample[] = [];
+  /** Every request's sample, by column (sample-log.ts): the verifier's evidence, ~30 bytes a request. */
+  readonly samples = new SampleLog();
   /** The release each service's stable address serves, as the drill last made it. */
   readonly current = new Map<string, ResolvedRelease>();
   /** The last-known-good release per service: what a rollback restores and what verification expects. */

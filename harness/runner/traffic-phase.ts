@@ -16,7 +16,7 @@ export function startTrafficIfTarget(drill: Drill, service: string): void {
     clock: () => timeline.now(),
     random: random.derive('traffic'),
     idPrefix: `${runId}-${attempt}-${slug(scenario.name)}`,
-    onSample: (sample) => drill.samples.push(sample),
+    onSample: drill.samples.add,
   });
   drill.traffic = engine;
   teardown.defer('stop traffic', () => engine.stop(), { deadlineMs: parseDuration(spec.timeout) + 2_000 });

@@ -17,6 +17,14 @@ export interface Sample {
   error?: string;
 }
 
+/** What the verifier reads samples through: a drill's `SampleLog` (sample-log.ts), or a plain array (tests). */
+export interface SampleSeq extends Iterable<Sample> {
+  readonly length: number;
+  at(index: number): Sample | undefined;
+  filter(predicate: (sample: Sample) => boolean): Sample[];
+  find(predicate: (sample: Sample) => boolean): Sample | undefined;
+}
+
 export type WriteOutcome = 'ok' | 'failed' | 'indeterminate';
 
 /** Jepsen set-checker result over acknowledged writes (DESIGN.md §2). */

@@ -53,11 +53,41 @@ describe('SampleLog', () => {
     const log = new SampleLog();
     for (const t of [10, 20, 30, 40]) log.add(sample(t, 1));
     log.add(sample(25, 1, false));
-    expect(log.all().map((s) => s.doneMs)).toEqual([10, 20, 25, 30, 40]);
+    expect(log.all().map((s) => s.doneMs)).toEqual([10, 20, 30, 40, 25]);
     expect(log.window(20, 40).map((s) => s.doneMs)).toEqual([20, 25, 30]);
     expect(log.summarize(20, 40)).toMatchObject({ requests: 3, errors: 1 });
     expect(log.summarize(41).availability).toBeUndefined();
     expect(log.perSecond()).toHaveLength(1);
+  });
+
+  it('gives back every field of every sample, across chunks, with the same strings', () => {
+    const log = new SampleLog();
+    const release = `sha256:${'a'.repeat(64)}`;
+    const samples: Sample[] = Array.from({ length: 40_000 }, (_, i) => ({
+      kind: i % 5 === 0 ? 'write' : 'read', intendedMs: i * 0.5, sentMs: i * 0.5 + 0.25, doneMs: i * 0.5 + 3 + (i % 7), latencyMs: 3 + (i % 7) + 0, status: i % 9 === 0 ? 503 : 200, ok: i % 9 !== 0,
+      ...(i % 3 === 0 ? { release } : {}), ...(i % 5 === 0 ? { writeId: `w-${i}` } : {}), ...(i % 9 === 0 ? { error: 'upstream said 503' } : {}),
+    }));
+    for (const s of samples) s.latencyMs = s.doneMs - s.intendedMs;
+    samples.forEach(log.add);
+    expect(log.length).toBe(40_000);
+    expect(log.at(0)).toEqual(samples[0]);
+    expect(log.at(-1)).toEqual(samples.at(-1));
+    expect(log.at(20_001)).toEqual(samples[20_001]);
+    expect(log.at(40_000)).toBeUndefined();
+    expect(log.all()).toEqual(samples);
+    expect(log.at(3)!.release).toBe(release);
+    expect(log.filter((s) => s.writeId === 'w-35000')).toEqual([samples[35_000]]);
+    expect(log.find((s) => !s.ok && s.sentMs > 100)).toEqual(samples.find((s) => !s.ok && s.sentMs > 100));
+    expect(perSecondSeries(log)).toEqual(perSecondSeries(samples));
+    expect(log.summarize()).toEqual(summarize(samples));
+  });
+
+  it('keeps the first distinct error messages and marks the rest, never a release', () => {
+    const log = new SampleLog();
+    for (let i = 0; i < 5000; i++) log.add({ ...sample(i, 1, false), error: `error ${i}`, release: `sha256:${String(i % 3).repeat(64)}` });
+    expect(log.at(10)!.error).toBe('error 10');
+    expect(log.at(4999)!.error).toBe('(more distinct values than kept)');
+    expect(log.at(4999)!.release).toBe(`sha256:${'1'.repeat(64)}`);
   });
 
   it('agrees with summarize() over the same window', () => {

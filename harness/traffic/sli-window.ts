@@ -1,5 +1,5 @@
 import { LatencyHistogram } from './histogram.ts';
-import type { Sample } from './sample.ts';
+import type { Sample, SampleSeq } from './sample.ts';
 
 /**
  * SLIs over a window of samples. With zero requests, availability and latencies are
@@ -28,7 +28,7 @@ export interface SecondBucket {
 }
 
 /** SLIs of the samples done in [fromMs, toMs). Samples may be in any order. */
-export function summarize(samples: readonly Sample[], fromMs = -Infinity, toMs = Infinity): SliSummary {
+export function summarize(samples: Iterable<Sample>, fromMs = -Infinity, toMs = Infinity): SliSummary {
   const histogram = new LatencyHistogram();
   let errors = 0;
   for (const sample of samples) {
@@ -43,12 +43,12 @@ export function summarize(samples: readonly Sample[], fromMs = -Infinity, toMs =
  * Per-second buckets by `doneMs`, from the first sample's second to the last's;
  * seconds without samples appear with zero requests, as gaps are part of the story.
  */
-export function perSecondSeries(samples: readonly Sample[]): SecondBucket[] {
+export function perSecondSeries(samples: SampleSeq): SecondBucket[] {
   if (samples.length === 0) return [];
-  const sorted = isSortedByDone(samples) ? samples : [...samples].sort((a, b) => a.doneMs - b.doneMs);
+  const sorted: Iterable<Sample> = isSortedByDone(samples) ? samples : [...samples].sort((a, b) => a.doneMs - b.doneMs);
   const histogram = new LatencyHistogram();
   const buckets: SecondBucket[] = [];
-  let second = Math.floor(sorted[0]!.doneMs / 1000);
+  let second = Math.floor(firstOf(sorted).doneMs / 1000);
   let errors = 0;
   const flush = (): void => {
     const { p50Ms, p95Ms, p99Ms } = histogram.percentiles();
@@ -80,7 +80,16 @@ export function summaryOf(histogram: LatencyHistogram, errors: number): SliSumma
   };
 }
 
-export function isSortedByDone(samples: readonly Sample[]): boolean {
-  for (let i = 1; i < samples.length; i++) if (samples[i]!.doneMs < samples[i - 1]!.doneMs) return false;
+export function isSortedByDone(samples: Iterable<Sample>): boolean {
+  let previous = -Infinity;
+  for (const sample of samples) {
+    if (sample.doneMs < previous) return false;
+    previous = sample.doneMs;
+  }
   return true;
+}
+
+function firstOf(samples: Iterable<Sample>): Sample {
+  for (const sample of samples) return sample;
+  throw new Error('no samples');
 }

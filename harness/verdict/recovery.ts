@@ -1,5 +1,5 @@
 import type { TimelineEvent } from '../runner/timeline.ts';
-import type { Sample } from '../traffic/sample.ts';
+import type { Sample, SampleSeq } from '../traffic/sample.ts';
 import type { Recovery } from './results.ts';
 
 /** The event that starts a recovery: a guard trip, a rejected rollout, a planned rollback, or an orchestrator's own rollback (swarm). */
@@ -17,7 +17,7 @@ export function isOrchestratorRollback(e: TimelineEvent): boolean {
  * (a failed or too-slow request after the candidate took traffic, or the start of a rollout
  * that was rejected) to detection; ttr from detection to the `restored` instant.
  */
-export function computeRecovery(events: readonly TimelineEvent[], samples: readonly Sample[], rtoMs: number, latencyLimitMs?: number): Recovery {
+export function computeRecovery(events: readonly TimelineEvent[], samples: SampleSeq, rtoMs: number, latencyLimitMs?: number): Recovery {
   const detection = findDetection(events);
   if (!detection) return { ttdMs: null, ttrMs: null, rtoMs, withinSlo: null };
   const kind = detection.type === 'guard' ? 'guard' : detection.type === 'deploy-rejected' ? 'deploy-rejected' : detection.type === 'orchestrator-update' ? 'orchestrator-rollback' : 'planned-rollback';
@@ -37,7 +37,7 @@ export function computeRecovery(events: readonly TimelineEvent[], samples: reado
   };
 }
 
-function firstBadObservation(events: readonly TimelineEvent[], samples: readonly Sample[], detection: TimelineEvent, latencyLimitMs?: number): number {
+function firstBadObservation(events: readonly TimelineEvent[], samples: SampleSeq, detection: TimelineEvent, latencyLimitMs?: number): number {
   if (detection.type === 'rollback-start') return detection.tMs;
   const before = events.filter((e) => e.service === detection.service && e.tMs <= detection.tMs);
   if (detection.type === 'deploy-rejected') return [...before].reverse().find((e) => e.type === 'deploy-start')?.tMs ?? detection.tMs;
@@ -57,7 +57,7 @@ function firstBadObservation(events: readonly TimelineEvent[], samples: readonly
  * send time of the first good request after the last bad one, so it never claims a
  * recovery earlier than a request proved it.
  */
-export function trafficRestoredSince(samples: readonly Sample[], digest: string, fromMs: number, untilMs: number): number {
+export function trafficRestoredSince(samples: SampleSeq, digest: string, fromMs: number, untilMs: number): number {
   const inRange = samples.filter((s) => s.sentMs >= fromMs && s.sentMs <= untilMs);
   const isGood = (s: Sample) => s.ok && (s.release === undefined || s.release === digest);
   const lastBadMs = inRange.reduce((latest, s) => (isGood(s) ? latest : Math.max(latest, s.sentMs)), -Infinity);
