@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /**
@@ -32,6 +32,8 @@ export async function main(args: string[]): Promise<number> {
   const heapMb = args.includes('--heap-mb') ? flag('heap-mb', 256) : undefined;
   const dir = join(ROOT, 'reports/soak');
   mkdirSync(dir, { recursive: true });
+  // A run that dies before its results must not be reported with the previous run's.
+  rmSync(join(dir, 'run'), { recursive: true, force: true });
   const scenarioFile = join(dir, 'soak.drill.yaml');
   writeFileSync(scenarioFile, scenario(minutes, rate));
 

@@ -27,12 +27,16 @@ export interface SecondBucket {
   p99Ms: number | undefined;
 }
 
-/** SLIs of the samples done in [fromMs, toMs). Samples may be in any order. */
-export function summarize(samples: Iterable<Sample>, fromMs = -Infinity, toMs = Infinity): SliSummary {
+/**
+ * SLIs of the samples done (or, with `by: 'sentMs'`, sent) in [fromMs, toMs). Samples may
+ * be in any order; they are read one at a time, never gathered (a drill's log can hold
+ * millions).
+ */
+export function summarize(samples: Iterable<Sample>, fromMs = -Infinity, toMs = Infinity, by: 'doneMs' | 'sentMs' = 'doneMs'): SliSummary {
   const histogram = new LatencyHistogram();
   let errors = 0;
   for (const sample of samples) {
-    if (sample.doneMs < fromMs || sample.doneMs >= toMs) continue;
+    if (sample[by] < fromMs || sample[by] >= toMs) continue;
     histogram.record(sample.latencyMs);
     if (!sample.ok) errors++;
   }

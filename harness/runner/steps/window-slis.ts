@@ -1,6 +1,6 @@
 import { summarize } from '../../traffic/sli-window.ts';
 import type { SliSummary } from '../../checks/sli-check.ts';
-import type { Sample, SampleSeq } from '../../traffic/sample.ts';
+import type { SampleSeq } from '../../traffic/sample.ts';
 
 /**
  * SLIs of the requests *sent* in [fromMs, toMs): what a user arriving in that window saw.
@@ -8,8 +8,7 @@ import type { Sample, SampleSeq } from '../../traffic/sample.ts';
  * window that starts at the switch.
  */
 export function slisSentBetween(samples: SampleSeq, fromMs: number, toMs: number): SliSummary {
-  const inWindow = samples.filter((s) => s.sentMs >= fromMs && s.sentMs < toMs);
-  const summary = summarize(inWindow);
+  const summary = summarize(samples, fromMs, toMs, 'sentMs');
   return {
     requests: summary.requests,
     errors: summary.errors,
