@@ -25,7 +25,7 @@ describe('swarm service spec (no engine)', () => {
     expect(s.TaskTemplate.ContainerSpec.Args).toEqual(['node', 'server.mjs']);
     expect(s.TaskTemplate.ContainerSpec.Env).toEqual(expect.arrayContaining(['PORT=8080', 'DATA_DIR=/data', 'STOCK_URL=http://172.17.0.1:4000', `DRILLBIT_RELEASE=${release.digest}`, 'DRILLBIT_REPLICA=shop.{{.Task.Slot}}']));
     expect(s.EndpointSpec.Ports).toEqual([{ Protocol: 'tcp', TargetPort: 8080, PublishMode: 'host' }]);
-    expect(s.Labels).toMatchObject({ 'drillbit.run': 'run-1', 'drillbit.attempt': names.key, 'drillbit.service': 'shop' });
+    expect(s.Labels).toMatchObject({ 'drillbit.run': 'run-1', 'drillbit.attempt': names.key, 'drillbit.service': 'shop', 'com.docker.stack.namespace': `drillbit-${names.key}` });
     expect(s.TaskTemplate.ContainerSpec.Labels).toMatchObject({ 'drillbit.run': 'run-1' });
     expect(s.TaskTemplate.ContainerSpec.Healthcheck.Test).toEqual(['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/healthz']);
     expect(s.Mode).toEqual({ Replicated: { Replicas: 2 } });
