@@ -16,6 +16,8 @@ export interface TornTail {
 interface LedgerText {
   lines: string[];
   torn?: TornTail & { text: string; offset: number };
+  /** The last whole entry lost its newline (an append would glue onto it). */
+  unterminated?: boolean;
 }
 
 /**
@@ -75,7 +77,7 @@ export class LedgerFile {
     const lines = text.split('\n');
     const last = lines.pop()!;
     if (last === '') return { lines };
-    if (isJson(last)) return { lines: [...lines, last] };
+    if (isJson(last)) return { lines: [...lines, last], unterminated: true };
     return { lines, torn: { line: lines.length + 1, bytes: Buffer.byteLength(last), text: last, offset: Buffer.byteLength(text) - Buffer.byteLength(last) } };
   }
 
@@ -111,11 +113,9 @@ export class LedgerFile {
    * back to its last newline; a last entry that is whole JSON but lost its newline gets it.
    */
   private async setAsideTornTail(): Promise<void> {
-    const { lines, torn } = await this.read();
-    if (!torn) {
-      if (lines.length && !(await readFile(this.path, 'utf8')).endsWith('\n')) await writeFile(this.path, '\n', { flag: 'a' });
-      return;
-    }
+    const { torn, unterminated } = await this.read();
+    if (unterminated) await writeFile(this.path, '\n', { flag: 'a' });
+    if (!torn) return;
     const aside = `${this.path}.torn-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     await writeFile(aside, torn.text, { flush: true });
     await truncate(this.path, torn.offset);

@@ -65,22 +65,22 @@ export async function resolveEnvironments(
     const base = environmentSpec(loaded.scenario);
     const own = releases.get(loaded) ?? new Map();
     const compose = loaded.scenario.environment?.compose;
-    if (compose === undefined || !driver.resolveEnvironment) {
-      problems.push(...(driver.environmentProblems?.(base) ?? []).map((p) => `${loaded.displayFile}: services: ${p}`));
-      environments.set(loaded, { spec: base, releases: own });
-      continue;
+    let environment: ScenarioEnvironment = { spec: base, releases: own };
+    if (compose !== undefined && driver.resolveEnvironment) {
+      try {
+        const resolved = await driver.resolveEnvironment(base, { compose: resolveReleasePath(compose, loaded.file, options.cwd) }, own, { storeDir: options.storeDir });
+        for (const warning of resolved.warnings) options.log.warn(warning);
+        problems.push(...serviceReferenceProblems(loaded, resolved.spec).map(formatProblem));
+        environment = { spec: resolved.spec, releases: resolved.releases };
+      } catch (error) {
+        // No engine (or no compose tool) is not bad input: exit 3, with the hint to fix it.
+        if (error instanceof DrillbitError && error.code === 'infrastructure') throw error;
+        problems.push(`${loaded.displayFile}: environment.compose: ${errorMessage(error)}`);
+        continue;
+      }
     }
-    try {
-      const resolved = await driver.resolveEnvironment(base, { compose: resolveReleasePath(compose, loaded.file, options.cwd) }, own, { storeDir: options.storeDir });
-      for (const warning of resolved.warnings) options.log.warn(warning);
-      problems.push(...serviceReferenceProblems(loaded, resolved.spec).map(formatProblem));
-      problems.push(...(driver.environmentProblems?.(resolved.spec) ?? []).map((p) => `${loaded.displayFile}: services: ${p}`));
-      environments.set(loaded, { spec: resolved.spec, releases: resolved.releases });
-    } catch (error) {
-      // No engine (or no compose tool) is not bad input: exit 3, with the hint to fix it.
-      if (error instanceof DrillbitError && error.code === 'infrastructure') throw error;
-      problems.push(`${loaded.displayFile}: environment.compose: ${errorMessage(error)}`);
-    }
+    problems.push(...(driver.environmentProblems?.(environment.spec) ?? []).map((p) => `${loaded.displayFile}: services: ${p}`));
+    environments.set(loaded, environment);
   }
   if (problems.length) throw new DrillbitError('bad-input', problems.join('\n'), { hint: 'a service a scenario names must be in its services or its compose file' });
   return environments;

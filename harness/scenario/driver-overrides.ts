@@ -26,7 +26,7 @@ export function scenarioForDriver(scenario: Scenario, driver: string): ScenarioF
 }
 
 function withoutStepOverrides(step: Step, driver: DriverName, note: (field: string, from: unknown, to: unknown) => void): Step {
-  if (step.kind !== 'expectRollback' && step.kind !== 'verifyRestored') return step;
+  if (!('drivers' in step)) return step;
   const { drivers, ...plain } = step;
   const applied: Record<string, unknown> = { ...plain };
   for (const [field, value] of definedEntries(drivers?.[driver])) {

@@ -1,6 +1,5 @@
-import { LatencyHistogram } from './histogram.ts';
 import type { Sample, SampleSeq } from './sample.ts';
-import { perSecondSeries, summaryOf, type SecondBucket, type SliSummary } from './sli-window.ts';
+import { perSecondSeries, summarize, type SecondBucket, type SliSummary } from './sli-window.ts';
 
 /** Samples per chunk: a chunk's columns are allocated at once, and nothing is ever copied to grow. */
 const CHUNK = 1 << 14;
@@ -25,12 +24,12 @@ interface Chunk {
  * ~130 as objects), so a long drill at a high rate keeps its per-request evidence without
  * the harness's heap growing by an object per request. Samples come out as objects again
  * (`at`, iteration, `filter`), one at a time. Kept in `doneMs` order as the engine reports
- * them; a sample out of that order (another clock) only turns the `doneMs` windows from
- * binary searches into scans.
+ * them; `window` sorts a log that got a sample out of that order (another clock).
  */
 export class SampleLog implements SampleSeq {
   private readonly chunks: Chunk[] = [];
   private count = 0;
+  /** Whether samples came in `doneMs` order (the engine's completion order). */
   private sorted = true;
   private lastDoneMs = -Infinity;
   private readonly releases = new StringTable(0xffff);
@@ -102,48 +101,18 @@ export class SampleLog implements SampleSeq {
 
   /** Samples done in [fromMs, toMs), in `doneMs` order. */
   window(fromMs = -Infinity, toMs = Infinity): Sample[] {
-    if (!this.sorted) return this.filter((s) => s.doneMs >= fromMs && s.doneMs < toMs).sort((a, b) => a.doneMs - b.doneMs);
-    const found: Sample[] = [];
-    for (let i = this.lowerBound(fromMs), end = this.lowerBound(toMs); i < end; i++) found.push(this.at(i)!);
-    return found;
+    const found = this.filter((s) => s.doneMs >= fromMs && s.doneMs < toMs);
+    return this.sorted ? found : found.sort((a, b) => a.doneMs - b.doneMs);
   }
 
-  /** SLIs of the samples done in [fromMs, toMs), read from the columns (no objects). */
+  /** SLIs of the samples done in [fromMs, toMs). */
   summarize(fromMs = -Infinity, toMs = Infinity): SliSummary {
-    const histogram = new LatencyHistogram();
-    let errors = 0;
-    const [start, end] = this.sorted ? [this.lowerBound(fromMs), this.lowerBound(toMs)] : [0, this.count];
-    for (let i = start; i < end; i++) {
-      const chunk = this.chunks[Math.floor(i / CHUNK)]!;
-      const j = i % CHUNK;
-      const doneMs = chunk.done[j]!;
-      if (doneMs < fromMs || doneMs >= toMs) continue;
-      histogram.record(doneMs - chunk.intended[j]!);
-      if (!(chunk.flags[j]! & OK)) errors++;
-    }
-    return summaryOf(histogram, errors);
+    return summarize(this, fromMs, toMs);
   }
 
   perSecond(): SecondBucket[] {
     return perSecondSeries(this);
   }
-
-  private doneAt(i: number): number {
-    return this.chunks[Math.floor(i / CHUNK)]!.done[i % CHUNK]!;
-  }
-
-  /** Index of the first sample with doneMs >= t (the log in `doneMs` order). */
-  private lowerBound(t: number): number {
-    let lo = 0;
-    let hi = this.count;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.doneAt(mid) < t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
 }
 
 const OVERFLOW = '(more distinct values than kept)';

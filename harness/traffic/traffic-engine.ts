@@ -49,7 +49,6 @@ const ABORT_GRACE_MS = 1000;
  * It only emits samples; SLIs, guards and reports are computed elsewhere.
  */
 export class TrafficEngine {
-  private readonly strings = new StringPool();
   /** Every write of the run, for the read-back; undefined when the spec has no writes. */
   readonly writes: WriteTracker | undefined;
   private readonly mix: RequestMix;
@@ -177,7 +176,7 @@ export class TrafficEngine {
     this.stats.inFlight--;
     this.stats.completed++;
     const ok = write ? this.writes!.complete(write.id, result.status, doneMs, result.error) === 'ok' : readSucceeded(result);
-    this.emit(toSample(planned.kind, intendedMs, sentMs, doneMs, result, ok, write?.id, this.strings));
+    this.emit(toSample(planned.kind, intendedMs, sentMs, doneMs, result, ok, write?.id));
     if (this.stats.inFlight === 0) this.onIdle?.();
   }
 
@@ -206,28 +205,10 @@ function readSucceeded(result: HttpResult): boolean {
   return result.error === undefined && result.status >= 200 && result.status < 400;
 }
 
-function toSample(kind: Sample['kind'], intendedMs: number, sentMs: number, doneMs: number, result: HttpResult, ok: boolean, writeId: string | undefined, strings: StringPool): Sample {
+function toSample(kind: Sample['kind'], intendedMs: number, sentMs: number, doneMs: number, result: HttpResult, ok: boolean, writeId: string | undefined): Sample {
   const sample: Sample = { kind, intendedMs, sentMs, doneMs, latencyMs: doneMs - intendedMs, status: result.status, ok };
-  if (result.release !== undefined) sample.release = strings.intern(result.release);
+  if (result.release !== undefined) sample.release = result.release;
   if (writeId !== undefined) sample.writeId = writeId;
-  if (result.error !== undefined) sample.error = strings.intern(result.error);
+  if (result.error !== undefined) sample.error = result.error;
   return sample;
-}
-
-/**
- * One copy of each repeated string: every sample of a drill is kept (the verifier needs
- * per-request evidence), and each response's release digest (71 characters) and each
- * error message would otherwise be a new string per request. Bounded: past `limit`
- * distinct strings, new ones are kept as they come.
- */
-class StringPool {
-  private readonly pool = new Map<string, string>();
-  constructor(private readonly limit = 1024) {}
-
-  intern(value: string): string {
-    const known = this.pool.get(value);
-    if (known !== undefined) return known;
-    if (this.pool.size < this.limit) this.pool.set(value, value);
-    return value;
-  }
 }

@@ -79,6 +79,11 @@ export async function startDependencyContainer(create: Docker.ContainerCreateOpt
   }
 }
 
+/** Starts each dependency the environment starts itself (`startWith`) after the ones it depends on, those of one level at once. */
+export async function startInDependencyOrder(spec: EnvironmentSpec, start: (service: string) => Promise<unknown>): Promise<void> {
+  for (const level of dependencyStartOrder(spec)) await Promise.all(level.map(start));
+}
+
 /** Start order of the dependencies an environment starts itself: each after the ones it depends on, those of one level at once. */
 export function dependencyStartOrder(spec: EnvironmentSpec): string[][] {
   const pending = new Set(Object.entries(spec.services).filter(([, s]) => s.startWith).map(([name]) => name));

@@ -151,6 +151,16 @@ export class DockerEngine {
     }
   }
 
+  /** Creates a named volume with these labels; its mountpoint on the engine's host. */
+  async createVolume(name: string, labels: Record<string, string>): Promise<string> {
+    try {
+      await this.docker.createVolume({ Name: name, Labels: labels });
+      return ((await this.docker.getVolume(name).inspect()) as { Mountpoint: string }).Mountpoint;
+    } catch (error) {
+      throw engineError(`create volume ${name}`, error);
+    }
+  }
+
   async removeVolume(name: string): Promise<void> {
     try {
       await this.docker.getVolume(name).remove({ force: true });

@@ -11,7 +11,7 @@ import type { ContainerGeneration } from './container-generation.ts';
 import { ContainerLauncher, type ContainerTarget } from './container-launcher.ts';
 import { ContainerObserver } from './container-observer.ts';
 import { sharedVolumeName, sharedVolumes } from './container-settings.ts';
-import { dependencyLauncher, dependencyStartOrder } from './dependency-container.ts';
+import { dependencyLauncher, startInDependencyOrder } from './dependency-container.ts';
 import type { ContainerReplica } from './container-replica.ts';
 import { engineError, type DockerEngine } from './docker-engine.ts';
 import { AttemptNames, BUNDLE_DIR, LABELS } from './docker-names.ts';
@@ -153,17 +153,12 @@ export class DockerEnvironment implements StartedEnvironment {
     // Compose named volumes (other than a service's {dataDir}): one per attempt, shared, labelled like the rest.
     for (const volume of sharedVolumes(spec).map((v) => sharedVolumeName(names, v))) {
       this.removals.push(this.ctx.teardown.defer(`docker: remove volume ${volume}`, () => engine.removeVolume(volume)));
-      await engine.docker.createVolume({ Name: volume, Labels: names.labels() }).catch((error: unknown) => {
-        throw engineError(`create volume ${volume}`, error);
-      });
+      await engine.createVolume(volume, names.labels());
     }
     for (const [name, serviceSpec] of Object.entries(spec.services)) {
       const volume = names.volume(name);
       this.removals.push(this.ctx.teardown.defer(`docker: remove volume ${volume}`, () => engine.removeVolume(volume)));
-      await engine.docker.createVolume({ Name: volume, Labels: names.labels({ [LABELS.service]: name }) }).catch((error: unknown) => {
-        throw engineError(`create volume ${volume}`, error);
-      });
-      const mountpoint = ((await engine.docker.getVolume(volume).inspect()) as { Mountpoint: string }).Mountpoint;
+      const mountpoint = await engine.createVolume(volume, names.labels({ [LABELS.service]: name }));
       const proxy = new FrontProxy(name);
       this.ctx.teardown.defer(`docker: front proxy of ${name}`, () => proxy.close());
       const state: ServiceState = {
@@ -195,18 +190,14 @@ export class DockerEnvironment implements StartedEnvironment {
    * (dependency-container.ts). A dependency that does not get ready fails the environment.
    */
   private async startDependencies(spec: EnvironmentSpec): Promise<void> {
-    for (const level of dependencyStartOrder(spec)) {
-      await Promise.all(
-        level.map((name) => {
-          const state = this.state(name);
-          return this.exclusive(state, async () => {
-            state.serving = await this.startGeneration(state, spec.services[name]!.startWith!);
-            this.route(state);
-            this.ctx.log.info(`docker: dependency ${name} is up (${state.serving.release.source})`);
-          });
-        }),
-      );
-    }
+    await startInDependencyOrder(spec, (name) => {
+      const state = this.state(name);
+      return this.exclusive(state, async () => {
+        state.serving = await this.startGeneration(state, spec.services[name]!.startWith!);
+        this.route(state);
+        this.ctx.log.info(`docker: dependency ${name} is up (${state.serving.release.source})`);
+      });
+    });
   }
 
   /** `host:port` of each dependency as this service's containers reach it: its link proxy on the network's gateway. */

@@ -9,7 +9,7 @@ import { engineError, isConflict, type DockerEngine } from '../docker/docker-eng
 import { LABELS } from '../docker/docker-names.ts';
 import { removeLabelled, writeAttemptRecord } from '../docker/labelled-resources.ts';
 import { sharedVolumeName, sharedVolumes } from '../docker/container-settings.ts';
-import { dependencyStartOrder } from '../docker/dependency-container.ts';
+import { startInDependencyOrder } from '../docker/dependency-container.ts';
 import { FrontProxy } from '../local/front-proxy.ts';
 import { removeLabelledServices } from './labelled-services.ts';
 import { serviceSpec, type HealthProbe } from './service-spec.ts';
@@ -118,17 +118,12 @@ export class SwarmEnvironment implements StartedEnvironment {
     // Compose named volumes (other than a service's {dataDir}): one per attempt, shared, labelled like the rest.
     for (const volume of sharedVolumes(spec).map((v) => sharedVolumeName(this.names, v))) {
       this.ctx.teardown.defer(`swarm: remove volume ${volume}`, () => engine.removeVolume(volume));
-      await engine.docker.createVolume({ Name: volume, Labels: this.names.labels() }).catch((error: unknown) => {
-        throw engineError(`create volume ${volume}`, error);
-      });
+      await engine.createVolume(volume, this.names.labels());
     }
     for (const [name, serviceSpec] of Object.entries(spec.services)) {
       const volume = this.names.volume(name);
       this.ctx.teardown.defer(`swarm: remove volume ${volume}`, () => engine.removeVolume(volume));
-      await engine.docker.createVolume({ Name: volume, Labels: this.names.serviceLabels(name) }).catch((error: unknown) => {
-        throw engineError(`create volume ${volume}`, error);
-      });
-      const mountpoint = ((await engine.docker.getVolume(volume).inspect()) as { Mountpoint: string }).Mountpoint;
+      const mountpoint = await engine.createVolume(volume, this.names.serviceLabels(name));
       const proxy = new FrontProxy(name);
       this.ctx.teardown.defer(`swarm: front proxy of ${name}`, () => proxy.close());
       const swarmName = this.names.service(name);
@@ -151,15 +146,11 @@ export class SwarmEnvironment implements StartedEnvironment {
    * compose health check; ready before `up()` resolves, in dependsOn order.
    */
   private async startDependencies(spec: EnvironmentSpec): Promise<void> {
-    for (const level of dependencyStartOrder(spec)) {
-      await Promise.all(
-        level.map(async (name) => {
-          const state = this.state(name);
-          await this.exclusive(state, () => this.create(state, spec.services[name]!.startWith!));
-          this.ctx.log.info(`swarm: dependency ${name} is up (${spec.services[name]!.startWith!.source})`);
-        }),
-      );
-    }
+    await startInDependencyOrder(spec, async (name) => {
+      const state = this.state(name);
+      await this.exclusive(state, () => this.create(state, spec.services[name]!.startWith!));
+      this.ctx.log.info(`swarm: dependency ${name} is up (${spec.services[name]!.startWith!.source})`);
+    });
   }
 
   async deploy(service: string, release: ResolvedRelease): Promise<void> {

@@ -8,14 +8,5 @@ import type { SampleSeq } from '../../traffic/sample.ts';
  * window that starts at the switch.
  */
 export function slisSentBetween(samples: SampleSeq, fromMs: number, toMs: number): SliSummary {
-  const summary = summarize(samples, fromMs, toMs, 'sentMs');
-  return {
-    requests: summary.requests,
-    errors: summary.errors,
-    availability: summary.requests > 0 ? summary.availability : undefined,
-    p50Ms: summary.p50Ms,
-    p95Ms: summary.p95Ms,
-    p99Ms: summary.p99Ms,
-    maxMs: summary.maxMs,
-  };
+  return summarize(samples, fromMs, toMs, 'sentMs');
 }
