@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { DrillbitError, ExitCode, errorMessage } from '../errors.ts';
 import type { CliEnvironment } from './cli-environment.ts';
-import { choiceValue, httpUrlValue, listValue, portValue, positiveInt, ratioValue, regexValue, seedValue, shardValue } from './options.ts';
+import { allowTargetValue, choiceValue, httpUrlValue, listValue, portValue, positiveInt, ratioValue, regexValue, seedValue, shardValue } from './options.ts';
 import type { RunFlags } from './run-command.ts';
 import type { GateOn } from '../gate/pass-rate-gate.ts';
 import { installSignalHandlers } from './signals.ts';
@@ -67,6 +67,7 @@ function buildProgram(cli: CliEnvironment, setExit: (code: number) => void): Com
     .option('--pushgateway <url>', 'push the run\'s Prometheus metrics there at the end (job drillbit, grouping run_id); implies --reporter prom', httpUrlValue('--pushgateway'))
     .option('--metrics-port <port>', 'serve live Prometheus metrics on 127.0.0.1:<port>/metrics during the run; implies --reporter prom', portValue('--metrics-port'))
     .option('--dry-run', 'print the plan, start nothing')
+    .option('--allow-target <host>', 'let a scenario\'s external dependencies on this host (or host:port) be called and faulted; loopback needs no flag; once per host', allowTargetValue)
     .option('--allow-remote-engine', 'allow a DOCKER_HOST on another machine (refused otherwise: a drill kills and pauses what it deploys)')
     .option('--verbose', 'print diagnostics')
     .option('--ledger <file>', 'the release ledger the run registers releases and records deploys, promotions, rollbacks and verdicts in (default: $DRILLBIT_LEDGER, the config\'s, or .drillbit/ledger.ndjson)')

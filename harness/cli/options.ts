@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from 'commander';
+import { errorMessage } from '../errors.ts';
+import { parseAllowTarget } from '../scenario/target-allowance.ts';
 
 /** Flag parsers: a bad value names the flag and says what is expected (exit 2). */
 export function positiveInt(flag: string, max: number) {
@@ -69,4 +71,14 @@ export function choiceValue<T extends string>(flag: string, choices: readonly T[
     if (!(choices as readonly string[]).includes(value)) throw new InvalidArgumentError(`${flag} expects one of ${choices.join(', ')}, got ${JSON.stringify(value)}`);
     return value as T;
   };
+}
+
+/** `--allow-target HOST[:PORT]`, once per host: the values so far plus this one, checked. */
+export function allowTargetValue(value: string, previous: string[] = []): string[] {
+  try {
+    parseAllowTarget(value);
+  } catch (error) {
+    throw new InvalidArgumentError(errorMessage(error));
+  }
+  return [...previous, value.trim()];
 }

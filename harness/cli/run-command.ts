@@ -11,6 +11,8 @@ import { describePlan } from '../scenario/plan.ts';
 import type { LoadedScenario } from '../scenario/scenario-loader.ts';
 import { attemptSeed, runDrills } from '../runner/run-drills.ts';
 import { unsupportedReason } from '../runner/environment-preflight.ts';
+import { allowExternalTargets } from '../runner/external-preflight.ts';
+import { TargetAllowance } from '../scenario/target-allowance.ts';
 import { randomSeed } from '../util/seeded-random.ts';
 import { selectShard, shardInfo } from '../scenario/shard.ts';
 import { evaluateGate, type GateOn } from '../gate/pass-rate-gate.ts';
@@ -42,6 +44,8 @@ export interface RunFlags {
   config?: string;
   /** A DOCKER_HOST on another machine is refused without it. */
   allowRemoteEngine?: boolean;
+  /** Hosts (or host:port) besides loopback that a scenario's `external` dependencies may be on. */
+  allowTarget?: string[];
 }
 
 export async function runCommand(paths: string[], flags: RunFlags, cli: CliEnvironment): Promise<number> {
@@ -50,9 +54,11 @@ export async function runCommand(paths: string[], flags: RunFlags, cli: CliEnvir
   const loadedConfig = await loadConfig(cli.cwd, flags.config);
   const { scenarios, shard } = select(await loadValidScenarios(paths, cli.cwd, { checkReleases: true, allowImages: flags.driver !== 'local' }), flags);
   const seed = flags.seed ?? randomSeed();
+  const allowance = TargetAllowance.parse(flags.allowTarget ?? []);
   if (flags.dryRun) {
+    const planned = allowExternalTargets(scenarios.map((l) => loadedForDriver(l, driver.name)), allowance);
     cli.stdout(`plan: ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'} × ${flags.repeat} on driver ${driver.name}, seed ${seed}, parallel ${flags.parallel}\n`);
-    for (const loaded of scenarios.map((l) => loadedForDriver(l, driver.name))) {
+    for (const loaded of planned) {
       const skipped = unsupportedReason(loaded.scenario, driver);
       cli.stdout(`${describePlan(loaded, attemptSeed(seed, loaded, 1)).join('\n')}\n${skipped ? `  skipped on driver ${driver.name}: ${skipped}\n` : ''}`);
     }
@@ -83,6 +89,7 @@ export async function runCommand(paths: string[], flags: RunFlags, cli: CliEnvir
     ledger: await openLedger(flags, cli, loadedConfig),
     policy: policyRules(loadedConfig.config.policy),
     gates: loadedConfig.config.gates,
+    allowance,
   });
   if (results.aborted) return ExitCode.interrupted;
   if (flags.minPassRate !== undefined) {

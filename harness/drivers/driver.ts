@@ -126,6 +126,12 @@ export interface EnvironmentSpec {
   /** Links to route through the run's fault proxies (network faults act on them). */
   links?: LinkSpec[];
   /**
+   * Dependencies the environment does not run, by name: `host:port` (the scenario's
+   * `external`). A service that lists one in `dependsOn` reaches it through a link proxy of
+   * the run; nothing of it is started, observed or stopped.
+   */
+  external?: Record<string, string>;
+  /**
    * Container drivers: where dependency links' fault proxies run — `host` (proxies in the
    * harness, on the network's gateway) or `container` (the fault proxy as a container on the
    * run's network). Default: the driver's own (docker: `host`). The local driver ignores it.

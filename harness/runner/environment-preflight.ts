@@ -100,14 +100,16 @@ export function serviceReferenceProblems(loaded: LoadedScenario, spec: Environme
     problems.push({ file, path, message: `unknown service ${JSON.stringify(service)}; the scenario and its compose file define ${names.map((n) => JSON.stringify(n)).join(', ')}` });
     return false;
   };
+  // External dependencies were checked with the scenario (scenario-validator.ts): a service may depend on one, a network fault may act on its links.
+  const external = (name: string) => spec.external?.[name] !== undefined;
   const target = (path: string, t: FaultTargetInput) => {
-    if (typeof t === 'string') return void known(path, t);
-    if ('service' in t) return void known(`${path}.service`, t.service);
-    if (!known(`${path}.from`, t.from) || !known(`${path}.to`, t.to)) return;
+    if (typeof t === 'string') return void (external(t) || known(path, t));
+    if ('service' in t) return void (external(t.service) || known(`${path}.service`, t.service));
+    if (!known(`${path}.from`, t.from) || !(external(t.to) || known(`${path}.to`, t.to))) return;
     if (!(spec.services[t.from]!.dependsOn ?? []).includes(t.to)) problems.push({ file, path, message: `${JSON.stringify(t.from)} does not depend on ${JSON.stringify(t.to)} (neither services.${t.from}.dependsOn nor the compose file's depends_on lists it)` });
   };
   known('traffic.target', scenario.traffic?.target);
-  for (const [name, service] of Object.entries(scenario.services)) service.dependsOn.forEach((dep, i) => known(`services.${name}.dependsOn[${i}]`, dep));
+  for (const [name, service] of Object.entries(scenario.services)) service.dependsOn.forEach((dep, i) => external(dep) || known(`services.${name}.dependsOn[${i}]`, dep));
   scenario.steps.forEach((step, i) => {
     if ('service' in step) known(`steps[${i}].service`, step.service);
     if (step.kind === 'fault') target(`steps[${i}].target`, step.target);

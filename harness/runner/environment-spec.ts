@@ -6,7 +6,7 @@ import type { SwarmUpdateSettings } from '../drivers/driver.ts';
 
 /**
  * What the driver must build for a scenario: its services, and the links that go through
- * fault proxies — every dependency, and the traffic's path to its target when a network
+ * fault proxies — every dependency (external ones included), and the traffic's path to its target when a network
  * fault acts on that target (otherwise the traffic goes straight to the stable address).
  */
 export function environmentSpec(scenario: Scenario): EnvironmentSpec {
@@ -14,7 +14,7 @@ export function environmentSpec(scenario: Scenario): EnvironmentSpec {
   const links: LinkSpec[] = Object.entries(scenario.services).flatMap(([from, s]) => s.dependsOn.map((to) => ({ from, to })));
   const target = scenario.traffic?.target;
   if (target && networkFaultTargets(scenario).has(target)) links.push({ from: CLIENT, to: target });
-  return { services, links, ...(scenario.faultProxy ? { faultProxy: scenario.faultProxy } : {}) };
+  return { services, links, ...(scenario.external ? { external: { ...scenario.external } } : {}), ...(scenario.faultProxy ? { faultProxy: scenario.faultProxy } : {}) };
 }
 
 /** Services whose inbound links a network fault acts on. */

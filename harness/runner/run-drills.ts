@@ -15,6 +15,8 @@ import { resolveAllReleases } from './release-preflight.ts';
 import { partitionByDriver, resolveEnvironments, type ScenarioEnvironment } from './environment-preflight.ts';
 import { runScenario } from './scenario-runner.ts';
 import { attachSecrets } from './secret-preflight.ts';
+import { checkExternalTargets } from './external-preflight.ts';
+import { TargetAllowance } from '../scenario/target-allowance.ts';
 import { slug } from './traffic-phase.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { registerReleases } from '../ledger/release-registry.ts';
@@ -45,6 +47,8 @@ export interface RunOptions {
   policy?: readonly PolicyRule[];
   /** Named promotion gates (the config's `gates`). */
   gates?: Readonly<Record<string, GateSpec>>;
+  /** Hosts besides loopback that scenarios' external dependencies may be on (`--allow-target`). Default: loopback only. */
+  allowance?: TargetAllowance;
 }
 
 /** A run whose heart has not beaten this long has its faults undone by its watchdog. */
@@ -63,7 +67,10 @@ interface Job {
  */
 export async function runDrills(options: RunOptions): Promise<RunResults> {
   // A scenario the driver cannot run (a compose environment on the local driver) is skipped, with its reason.
-  const { runnable, skipped } = partitionByDriver(options.scenarios.map((loaded) => loadedForDriver(loaded, options.driver.name)), options.driver);
+  const partitioned = partitionByDriver(options.scenarios.map((loaded) => loadedForDriver(loaded, options.driver.name)), options.driver);
+  const { skipped } = partitioned;
+  // External dependencies: on loopback or allowed by --allow-target (exit 2), and answering (exit 3), before anything starts.
+  const runnable = await checkExternalTargets(partitioned.runnable, options.allowance ?? TargetAllowance.loopbackOnly, options.log);
   const storeDir = join(options.stateDir, 'store');
   const releases = await resolveAllReleases(runnable, options.driver, { storeDir, cwd: options.cwd });
   const environments = await resolveEnvironments(runnable, options.driver, releases, { storeDir, cwd: options.cwd, log: options.log });

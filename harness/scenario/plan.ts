@@ -15,6 +15,10 @@ export function describePlan(loaded: LoadedScenario, seed: number): string[] {
     const releases = Object.entries(service.releases).map(([r, ref]) => `${r}=${typeof ref === 'string' ? ref : ref.bundle}`);
     lines.push(`  service ${name}: ${service.replicas} replica${service.replicas === 1 ? '' : 's'}, ${service.strategy}${service.lkg ? `, LKG ${service.lkg}` : ''}; releases ${releases.join(', ')}`);
   }
+  for (const [name, address] of Object.entries(scenario.external ?? {})) {
+    const allowed = loaded.externalTargets?.find((e) => e.name === name)?.allowedBy;
+    lines.push(`  external ${name}: ${address}, through a fault proxy; not deployed, observed or rolled back${allowed ? ` (${allowed === 'loopback' ? 'loopback' : 'allowed by --allow-target'})` : ''}`);
+  }
   const t = scenario.traffic;
   if (t) lines.push(`  traffic → ${t.target}: ${t.rate} req/s open model, reads ${t.reads.join(' ')}${t.writes ? `, writes ${Math.round(t.writeShare * 100)}% to ${typeof t.writes === 'string' ? t.writes : t.writes.path}` : ''}`);
   const slo = scenario.slo;

@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { errorMessage } from '../errors.ts';
 import type { Scenario } from './schema.ts';
 import type { Problem } from './problem.ts';
+import type { ExternalTarget } from '../runner/external-preflight.ts';
 import { toPlainValue } from './plain-value.ts';
 import { validateScenario } from './scenario-validator.ts';
 
@@ -18,6 +19,8 @@ export interface LoadedScenario {
   scenario: Scenario;
   /** Set once the run's driver is known: what its `drivers.<driver>` blocks changed (see driver-overrides.ts). */
   driverOverrides?: string[];
+  /** Set once the run has checked them (runner/external-preflight.ts): the scenario's external dependencies and why each may be reached. */
+  externalTargets?: ExternalTarget[];
 }
 
 export interface LoadResult {

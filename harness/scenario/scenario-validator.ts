@@ -38,11 +38,22 @@ function referenceProblems(value: unknown, file: string, prefix: string): Proble
   };
   // A compose file may define more services; references to them are checked once it is read (environment-preflight.ts).
   const composed = hasComposeEnvironment(value);
+  const external = isRecord(value.external) ? value.external : {};
+  // A name that is both (reported below) counts as the service.
+  const isExternal = (name: unknown): boolean => typeof name === 'string' && Object.hasOwn(external, name) && !Object.hasOwn(services, name);
   const knownService = (path: string, service: unknown): boolean => {
+    if (isExternal(service)) {
+      add(path, `${JSON.stringify(service)} is an external dependency (external.${String(service)}): the drill does not run it; name a service of the scenario`);
+      return false;
+    }
     if (typeof service !== 'string' || Object.hasOwn(services, service) || composed) return true;
     add(path, `unknown service ${JSON.stringify(service)}; the scenario defines ${list(serviceNames)}`);
     return false;
   };
+  for (const name of Object.keys(external)) {
+    if (Object.hasOwn(services, name)) add(`external.${name}`, `${JSON.stringify(name)} is also a service of the scenario; an external dependency is one the drill does not run, so rename one of them`);
+    if (name === CLIENT) add(`external.${CLIENT}`, `"${CLIENT}" names the traffic's side of a link; call the dependency something else`);
+  }
   const knownRelease = (path: string, service: string, release: unknown) => {
     if (typeof release !== 'string' || releasesOf(service).includes(release)) return;
     add(path, `unknown release ${JSON.stringify(release)} of service ${JSON.stringify(service)}; it has ${list(releasesOf(service))}`);
@@ -84,7 +95,7 @@ function referenceProblems(value: unknown, file: string, prefix: string): Proble
     if (!isRecord(spec) || !Array.isArray(spec.dependsOn)) continue;
     spec.dependsOn.forEach((dep: unknown, i) => {
       if (dep === name) add(`services.${name}.dependsOn[${i}]`, 'a service cannot depend on itself');
-      else knownService(`services.${name}.dependsOn[${i}]`, dep);
+      else if (!isExternal(dep)) knownService(`services.${name}.dependsOn[${i}]`, dep);
     });
   }
   checkFaultReferences(value, add);

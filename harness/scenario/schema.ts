@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { tryParseDuration } from '../util/duration.ts';
 import { SeriesSelector } from '../guard/series-selector.ts';
 import { DIGEST_PATTERN } from '../release/bundle-digest.ts';
+import { parseTargetAddress } from './target-allowance.ts';
 
 const MAX_DURATION_MS = 24 * 3_600_000;
 
@@ -237,6 +238,9 @@ export const stepSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
+/** An external dependency's address: `host:port` (`payments.internal:443`, `10.0.0.5:5432`, `[::1]:8080`). */
+export const externalAddressSchema = z.string().max(300).refine((text) => parseTargetAddress(text) !== undefined, 'expected host:port (payments.internal:443, 10.0.0.5:5432), port 1 to 65535');
+
 /** Where the environment comes from besides `services`: a compose file (container drivers only). */
 export const environmentSchema = z.strictObject({
   /**
@@ -257,6 +261,13 @@ export const scenarioSchema = z.strictObject({
   /** Docker driver: dependency links through the fault proxy as a container on the run's network (`container`) or host proxies (`host`). Default: the driver's (`host`). */
   faultProxy: z.enum(['host', 'container']).optional(),
   services: z.record(nameSchema, serviceSchema).refine((s) => Object.keys(s).length > 0, 'a scenario needs at least one service'),
+  /**
+   * Dependencies the drill does not run, by name: `host:port`. A service lists one in its
+   * `dependsOn` and reaches it through a fault proxy of the run (`{url:<name>}`), so network
+   * faults act on that link; it is not deployed, observed, rolled back or compared with an
+   * LKG. A host other than loopback needs `--allow-target HOST` on `drillbit run`.
+   */
+  external: z.record(nameSchema, externalAddressSchema).optional(),
   traffic: trafficSchema.optional(),
   slo: sloSchema,
   guard: guardSchema.optional(),

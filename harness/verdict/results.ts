@@ -87,6 +87,8 @@ export interface ScenarioResult {
   lineage?: Record<string, LineageStep[]>;
   /** Targets the scenario's `drivers.<driver>` blocks changed on this run's driver, e.g. `slo.availability: 0.9 → 0.8` (additive; absent when none). */
   driverOverrides?: string[];
+  /** The scenario's external dependencies (`external`): each address and why the drill could reach it, `loopback` or `--allow-target` (additive; absent when none). */
+  external?: { name: string; address: string; allowedBy: 'loopback' | '--allow-target' }[];
 }
 
 export interface RunSummary {

@@ -47,6 +47,7 @@ export function buildScenarioResult({ drill, loaded, error, aborted, teardownFai
     teardownFailures,
     workDir: ctx.workDir,
     ...(loaded.driverOverrides?.length ? { driverOverrides: loaded.driverOverrides } : {}),
+    ...(loaded.externalTargets?.length ? { external: loaded.externalTargets } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import { CLIENT } from '../../harness/drivers/driver.ts';
 import { ConformanceHarness, shopSpec, shopWithStockSpec, type DriverConformanceOptions, type Fixture, type KnownDeviation } from './conformance-harness.ts';
 import { connectOutcome, expectObservedOn, expectServes, lkgComparison, send, statusOf, timed } from './conformance-probes.ts';
 import { describeFaultConformance } from './fault-conformance.ts';
+import { startExternalStock } from '../external-stock.ts';
 
 export type { DriverConformanceOptions, KnownDeviation } from './conformance-harness.ts';
 
@@ -142,6 +143,32 @@ function describeDependenciesCleanupAndParallelRuns(h: ConformanceHarness): void
     await expectServes(env.address('stock'), stock, '/stock/p1', 2);
     await expectObservedOn(env, 'shop', shop, 1);
     await expectObservedOn(env, 'stock', stock, 1);
+  }, timeout);
+
+  it('external dependency: shop reaches a stock no driver runs (on the host’s loopback) through its shop->stock link; a partition there is a 503; observe() and down() leave the stock alone', async () => {
+    const stock = await startExternalStock();
+    try {
+      const { env } = await h.up({ services: { shop: { replicas: 1, strategy: 'blue-green', dependsOn: ['stock'] } }, external: { stock: stock.address } }, 'external');
+      const shop = h.release('shopV1WithStock');
+      await env.deploy('shop', shop);
+      const products = JSON.parse((await send(env.address('shop'), '/products')).body) as { available?: unknown }[];
+      expect(products.length).toBeGreaterThan(0);
+      expect(products.every((p) => typeof p.available === 'number'), 'every product carries availability from the external stock').toBe(true);
+      expect(Object.keys(await env.observe()), 'only the services the drill runs are observed').toEqual(['shop']);
+
+      const link = env.networkFaults?.link('shop', 'stock');
+      expect(link, 'the external dependency is reached through a link proxy of the run').toBeDefined();
+      expect(env.networkFaults!.inboundLinks('stock')).toEqual([{ from: 'shop', to: 'stock' }]);
+      await link!.setEnabled(false);
+      expect((await send(env.address('shop'), '/products')).status, 'the partition acts on the path to the external stock').toBe(503);
+      await link!.setEnabled(true);
+      expect((await send(env.address('shop'), '/products')).status).toBe(200);
+
+      await env.down();
+      expect(await stock.answers(), 'down() leaves the external dependency running').toBe(true);
+    } finally {
+      stock.stop();
+    }
   }, timeout);
 
   it('cleanup leaves nothing: down() (twice, and concurrently) then the teardown stack; the addresses stop answering', async () => {

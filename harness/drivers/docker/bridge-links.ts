@@ -2,6 +2,7 @@ import { ProxyServer, type ToxicProxy } from '../../proxy/index.ts';
 import { CLIENT, type DriverContext, type LinkSpec } from '../driver.ts';
 import type { LinkProxy, NetworkFaultSurface } from '../fault-surface.ts';
 import { linkName } from '../local/link-proxies.ts';
+import { formatHostPort, type HostPort } from '../../proxy/host-port.ts';
 
 /**
  * The run's fault proxies for a container environment, one per link, on the host: a
@@ -18,12 +19,12 @@ export class BridgeLinks implements NetworkFaultSurface {
     this.server = new ProxyServer({ random: ctx.random });
   }
 
-  async start(links: readonly LinkSpec[], gateway: string, upstreamOf: (service: string) => URL): Promise<void> {
+  async start(links: readonly LinkSpec[], gateway: string, upstreamOf: (service: string) => HostPort): Promise<void> {
     for (const link of links) {
       const name = linkName(link.from, link.to);
       if (this.proxies.has(name)) continue;
       const host = link.from === CLIENT ? '127.0.0.1' : gateway;
-      const proxy = await this.server.create({ name, listen: `${host}:0`, upstream: upstreamOf(link.to).host });
+      const proxy = await this.server.create({ name, listen: `${host}:0`, upstream: formatHostPort(upstreamOf(link.to)) });
       this.proxies.set(name, proxy);
       this.ctx.log.debug(`docker: link ${name} is at ${proxy.listen}`);
     }

@@ -47,6 +47,7 @@ export async function resolveComposeEnvironment(base: EnvironmentSpec, stack: Co
   for (const [name, compose] of Object.entries(stack.services)) {
     if (underTest(name)) continue;
     if (name === CLIENT) problem(name, `"${CLIENT}" names the traffic's side of a link; rename the compose service`);
+    if (base.external?.[name] !== undefined) problem(name, `is also an external dependency of the scenario (external.${name}); rename one of them`);
     const needsDeployed = compose.dependsOn.filter(underTest);
     if (needsDeployed.length) problem(name, `depends on ${needsDeployed.join(', ')}, which the scenario deploys; Drillbit starts the other compose services before any deploy`);
     if (!compose.image) {

@@ -6,10 +6,11 @@ import type { DockerEngine } from './docker-engine.ts';
 import type { AttemptNames } from './docker-names.ts';
 import { FaultProxyContainer } from './fault-proxy-container.ts';
 import { TcpRelay } from './tcp-relay.ts';
+import type { HostPort } from '../../proxy/host-port.ts';
 
 /** The run's link proxies as the environment uses them, whichever kind they are. */
 export interface RunLinks extends NetworkFaultSurface {
-  start(links: readonly LinkSpec[], gateway: string, upstreamOf: (service: string) => URL): Promise<void>;
+  start(links: readonly LinkSpec[], gateway: string, upstreamOf: (service: string) => HostPort): Promise<void>;
   /** Resolves once every link proxy listens (a dependent is started only then); rejects with why one could not. */
   ready?(): Promise<void>;
   /** `host:port` of the link's proxy, as its `from` side reaches it. */
@@ -51,15 +52,14 @@ export class ContainerLinks implements RunLinks {
     this.container = new FaultProxyContainer(ctx, engine, names);
   }
 
-  async start(links: readonly LinkSpec[], gateway: string, upstreamOf: (service: string) => URL): Promise<void> {
+  async start(links: readonly LinkSpec[], gateway: string, upstreamOf: (service: string) => HostPort): Promise<void> {
     const unique = [...new Map(links.map((l) => [linkName(l.from, l.to), l])).values()];
     const dependencies = unique.filter((l) => l.from !== CLIENT);
     await this.host.start(unique.filter((l) => l.from === CLIENT), gateway, upstreamOf);
     if (dependencies.length === 0) return;
     const relays = new Map<string, string>();
     for (const to of new Set(dependencies.map((l) => l.to))) {
-      const upstream = upstreamOf(to);
-      const relay = new TcpRelay({ host: upstream.hostname, port: Number(upstream.port) });
+      const relay = new TcpRelay(upstreamOf(to));
       this.relays.push(relay);
       relays.set(to, await relay.listen(gateway));
     }

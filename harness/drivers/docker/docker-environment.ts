@@ -4,6 +4,7 @@ import { CLIENT, type DriverContext, type EnvironmentSpec, type LinkSpec, type O
 import type { HttpFaultRule, NetworkFaultSurface, ProcessFaultSurface, ReplicaHandle } from '../fault-surface.ts';
 import { FrontProxy } from '../local/front-proxy.ts';
 import { BridgeLinks } from './bridge-links.ts';
+import { assertDependenciesExist, linkUpstream } from '../link-upstream.ts';
 import { ContainerExec } from './container-exec.ts';
 import { ContainerLinks, type RunLinks } from './container-links.ts';
 import { updateMemoryLimit } from './container-memory.ts';
@@ -133,12 +134,10 @@ export class DockerEnvironment implements StartedEnvironment {
   private async startServices(spec: EnvironmentSpec): Promise<void> {
     const { workDir } = this.ctx;
     const { engine, names } = this;
-    for (const [name, service] of Object.entries(spec.services)) {
+    for (const name of Object.keys(spec.services)) {
       if (!SERVICE_NAME_RE.test(name)) throw new DrillbitError('bad-input', `service name ${JSON.stringify(name)} is not usable in container names`, { hint: 'use letters, digits, ".", "_" or "-"' });
-      for (const dep of service.dependsOn ?? []) {
-        if (!spec.services[dep]) throw new DrillbitError('bad-input', `service "${name}" depends on "${dep}", which this environment does not have`);
-      }
     }
+    assertDependenciesExist(spec);
     await mkdir(workDir, { recursive: true });
     // Before anything exists: what `drillbit clean` reads to find this attempt's engine.
     await writeAttemptRecord(workDir, { engine: engine.endpoint.url, runId: this.ctx.runId, attempt: names.key, network: names.network });
@@ -178,7 +177,7 @@ export class DockerEnvironment implements StartedEnvironment {
     }
     // Every dependency goes through a link proxy the containers can reach, listed in `links` or not.
     const dependencyLinks: LinkSpec[] = Object.entries(spec.services).flatMap(([from, s]) => (s.dependsOn ?? []).map((to) => ({ from, to })));
-    await this.links.start([...(spec.links ?? []), ...dependencyLinks], gateway, (to) => this.state(to).proxy.url);
+    await this.links.start([...(spec.links ?? []), ...dependencyLinks], gateway, (to) => linkUpstream(spec, to, (service) => this.state(service).proxy.url));
     // Before any container exists, and after the network and volumes' entries (so it runs before them):
     // every container of the attempt goes at once, whatever stage its start reached, then the rest.
     this.ctx.teardown.defer(`docker: remove the containers of ${names.network}`, () => this.down(), { deadlineMs: 30_000 });

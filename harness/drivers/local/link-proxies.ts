@@ -1,5 +1,6 @@
 import { ProxyServer } from '../../proxy/index.ts';
 import type { ToxicProxy } from '../../proxy/index.ts';
+import { formatHostPort, type HostPort } from '../../proxy/host-port.ts';
 import type { DriverContext, LinkSpec } from '../driver.ts';
 import type { LinkProxy, NetworkFaultSurface } from '../fault-surface.ts';
 
@@ -17,10 +18,10 @@ export class LinkProxies implements NetworkFaultSurface {
     ctx.teardown.defer('local: link proxies', () => this.server.close());
   }
 
-  async start(links: readonly LinkSpec[], upstreamOf: (service: string) => URL): Promise<void> {
+  async start(links: readonly LinkSpec[], upstreamOf: (service: string) => HostPort): Promise<void> {
     for (const link of links) {
-      const upstream = upstreamOf(link.to);
-      const proxy = await this.server.create({ name: linkName(link.from, link.to), upstream: upstream.host });
+      if (this.proxies.has(linkName(link.from, link.to))) continue;
+      const proxy = await this.server.create({ name: linkName(link.from, link.to), upstream: formatHostPort(upstreamOf(link.to)) });
       this.proxies.set(linkName(link.from, link.to), proxy);
       this.ctx.log.debug(`local: link ${linkName(link.from, link.to)} is at ${proxy.listen}`);
     }

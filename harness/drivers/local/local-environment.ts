@@ -4,6 +4,7 @@ import { DrillbitError, errorMessage } from '../../errors.ts';
 import { CLIENT, type DriverContext, type EnvironmentSpec, type ObservedService, type ReplicaContent, type ResolvedRelease, type ServiceEnvironmentSpec, type StartedEnvironment } from '../driver.ts';
 import type { HttpFaultRule, NetworkFaultSurface, ProcessFaultSurface, ReplicaHandle } from '../fault-surface.ts';
 import { LinkProxies } from './link-proxies.ts';
+import { linkUpstream } from '../link-upstream.ts';
 import { FrontProxy } from './front-proxy.ts';
 import type { Generation } from './generation.ts';
 import type { PortAllocator } from './port-allocator.ts';
@@ -114,7 +115,9 @@ export class LocalEnvironment implements StartedEnvironment {
       const url = await proxy.listen();
       this.ctx.log.debug(`local: ${name} is at ${url.href}`);
     }
-    await this.links.start(spec.links ?? [], (to) => this.state(to).proxy.url);
+    // An external dependency is reachable only through its link, listed in `links` or not.
+    const externalLinks = Object.entries(spec.services).flatMap(([from, s]) => (s.dependsOn ?? []).filter((to) => spec.external?.[to] !== undefined).map((to) => ({ from, to })));
+    await this.links.start([...(spec.links ?? []), ...externalLinks], (to) => linkUpstream(spec, to, (service) => this.state(service).proxy.url));
   }
 
   /** `host:port` of each dependency as this service reaches it: through its link's fault proxy when there is one. */

@@ -5,6 +5,7 @@ import { DeployRejectedError } from '../deploy-rejected-error.ts';
 import { CLIENT, type DriverContext, type EnvironmentSpec, type ObservedService, type ResolvedRelease, type ServiceEnvironmentSpec, type StartedEnvironment } from '../driver.ts';
 import type { NetworkFaultSurface, OrchestratorFaultSurface, ProcessFaultSurface } from '../fault-surface.ts';
 import { BridgeLinks } from '../docker/bridge-links.ts';
+import { assertDependenciesExist, linkUpstream } from '../link-upstream.ts';
 import { engineError, isConflict, type DockerEngine } from '../docker/docker-engine.ts';
 import { LABELS } from '../docker/docker-names.ts';
 import { removeLabelled, writeAttemptRecord } from '../docker/labelled-resources.ts';
@@ -106,11 +107,7 @@ export class SwarmEnvironment implements StartedEnvironment {
 
   private async startServices(spec: EnvironmentSpec): Promise<void> {
     const { engine } = this.options;
-    for (const [name, service] of Object.entries(spec.services)) {
-      for (const dep of service.dependsOn ?? []) {
-        if (!spec.services[dep]) throw new DrillbitError('bad-input', `service "${name}" depends on "${dep}", which this environment does not have`);
-      }
-    }
+    assertDependenciesExist(spec);
     const clashes = serviceNameClashes(Object.keys(spec.services));
     if (clashes.length) throw new DrillbitError('bad-input', clashes.join('; '));
     await mkdir(this.ctx.workDir, { recursive: true });
@@ -133,7 +130,7 @@ export class SwarmEnvironment implements StartedEnvironment {
       await proxy.listen();
     }
     const dependencyLinks = Object.entries(spec.services).flatMap(([from, s]) => (s.dependsOn ?? []).map((to) => ({ from, to })));
-    await this.links.start([...(spec.links ?? []), ...dependencyLinks], this.options.gateway, (to) => this.state(to).proxy.url);
+    await this.links.start([...(spec.links ?? []), ...dependencyLinks], this.options.gateway, (to) => linkUpstream(spec, to, (service) => this.state(service).proxy.url));
     this.ctx.teardown.defer('swarm: link proxies', () => this.links.close());
     // After the volumes' removals (so it runs before them): services go first, their containers with them.
     this.ctx.teardown.defer(`swarm: remove the services of attempt ${this.names.key}`, () => this.down(), { deadlineMs: 30_000 });

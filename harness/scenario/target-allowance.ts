@@ -1,0 +1,68 @@
+import { isIP } from 'node:net';
+import { parseHostPort, type HostPort } from '../proxy/host-port.ts';
+
+/**
+ * Which hosts a drill may send traffic and faults to. Loopback always; any other host only
+ * when the person running the drill names it (`--allow-target HOST` or `HOST:PORT`). Hosts
+ * are compared as written, never resolved: a name that resolves to loopback today may not
+ * tomorrow, so only `localhost` and loopback addresses count as loopback.
+ */
+export class TargetAllowance {
+  private constructor(private readonly allowed: readonly HostPort[]) {}
+
+  static readonly loopbackOnly = new TargetAllowance([]);
+
+  /** `--allow-target` values: `HOST` (every port) or `HOST:PORT`. Throws a message naming the bad one. */
+  static parse(values: readonly string[]): TargetAllowance {
+    return new TargetAllowance(values.map(parseAllowTarget));
+  }
+
+  static of(allowed: readonly HostPort[]): TargetAllowance {
+    return new TargetAllowance(allowed);
+  }
+
+  /** Why a drill may reach `address`, or undefined when it may not. */
+  reason(address: HostPort): 'loopback' | '--allow-target' | undefined {
+    if (isLoopbackHost(address.host)) return 'loopback';
+    const host = normalHost(address.host);
+    return this.allowed.some((a) => normalHost(a.host) === host && (a.port === 0 || a.port === address.port)) ? '--allow-target' : undefined;
+  }
+
+  /** The values as given, for messages. */
+  describe(): string {
+    return this.allowed.length ? this.allowed.map((a) => (a.port ? `${a.host}:${a.port}` : a.host)).join(', ') : 'none';
+  }
+}
+
+/** `localhost`, `127.0.0.0/8`, `::1` (bracketed or not). */
+export function isLoopbackHost(host: string): boolean {
+  const h = normalHost(host);
+  if (h === 'localhost') return true;
+  if (isIP(h) === 4) return h.split('.')[0] === '127';
+  if (isIP(h) === 6) return h === '::1' || h === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(h);
+  return false;
+}
+
+/** An external dependency's address as a scenario writes it: `host:port`, port 1–65535, a host present. */
+export function parseTargetAddress(text: string): HostPort | undefined {
+  const parsed = parseHostPort(text);
+  if (!parsed || parsed.host === '' || parsed.port === 0) return undefined;
+  if (isIP(parsed.host) === 0 && !HOSTNAME_RE.test(parsed.host)) return undefined;
+  return parsed;
+}
+
+const HOSTNAME_RE = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+
+/** One `--allow-target` value: `HOST` (port 0: every port) or `HOST:PORT`. */
+export function parseAllowTarget(value: string): HostPort {
+  const text = value.trim();
+  const withPort = parseTargetAddress(text);
+  if (withPort) return withPort;
+  const host = text.replace(/^\[(.*)\]$/, '$1');
+  if (host && (isIP(host) !== 0 || HOSTNAME_RE.test(host))) return { host, port: 0 };
+  throw new Error(`--allow-target expects a host (payments.internal, 10.0.0.5) or host:port, got ${JSON.stringify(value)}`);
+}
+
+function normalHost(host: string): string {
+  return host.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '').toLowerCase();
+}
