@@ -2,6 +2,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import type { ResolvedRelease, StartedEnvironment } from '../drivers/driver.ts';
 import type { CheckResult } from '../checks/check-result.ts';
 import type { DataResult } from '../traffic/sample.ts';
+import { join } from 'node:path';
 import { SampleLog } from '../traffic/sample-log.ts';
 import type { LkgComparison } from '../checks/lkg-equality-check.ts';
 import type { Recovery } from '../verdict/results.ts';
@@ -40,8 +41,8 @@ export class Drill {
   guard: Guard | undefined;
   traffic: TrafficEngine | undefined;
   readonly checks: CheckResult[] = [];
-  /** Every request's sample, by column (sample-log.ts): the verifier's evidence, ~30 bytes a request. */
-  readonly samples = new SampleLog();
+  /** Every request's sample, by column (sample-log.ts): the verifier's evidence, ~30 bytes a request, older chunks in the attempt's work dir. */
+  readonly samples: SampleLog;
   /** The release each service's stable address serves, as the drill last made it. */
   readonly current = new Map<string, ResolvedRelease>();
   /** The last-known-good release per service: what a rollback restores and what verification expects. */
@@ -71,7 +72,9 @@ export class Drill {
     readonly ctx: DrillContext,
     /** Resolved releases by service, then by the scenario's release name. */
     readonly releases: ReadonlyMap<string, ReadonlyMap<string, ResolvedRelease>>,
-  ) {}
+  ) {
+    this.samples = new SampleLog({ spillFile: join(ctx.workDir, 'samples.spill') });
+  }
 
   faultRunner(): FaultRunner {
     if (!this.faults) throw new DrillbitError('internal', 'faults are not set up');

@@ -108,7 +108,14 @@ export async function runScenario(input: ScenarioRunInput): Promise<ScenarioResu
   const aborted = input.signal.aborted;
   if (error && !aborted && !drill.stopReason) timeline.emit('error', { message: errorMessage(error) });
   timeline.emit(aborted ? 'abort' : 'run-end', { message: aborted ? 'interrupted' : undefined });
-  const result = buildScenarioResult({ drill, loaded: input.loaded, error: drill.stopReason ? undefined : error, aborted, teardownFailures });
+  const spillFailed = drill.samples.spillState().failed;
+  if (spillFailed) ctx.log.warn(`samples stayed in memory: the spill file could not be written (${spillFailed})`);
+  let result: ScenarioResult;
+  try {
+    result = buildScenarioResult({ drill, loaded: input.loaded, error: drill.stopReason ? undefined : error, aborted, teardownFailures });
+  } finally {
+    drill.samples.close();
+  }
   return recordVerdict(drill, result);
 }
 

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Sample } from './sample.ts';
 import { SampleLog } from './sample-log.ts';
 import { perSecondSeries, summarize } from './sli-window.ts';
@@ -62,12 +65,7 @@ describe('SampleLog', () => {
 
   it('gives back every field of every sample, across chunks, with the same strings', () => {
     const log = new SampleLog();
-    const release = `sha256:${'a'.repeat(64)}`;
-    const samples: Sample[] = Array.from({ length: 40_000 }, (_, i) => ({
-      kind: i % 5 === 0 ? 'write' : 'read', intendedMs: i * 0.5, sentMs: i * 0.5 + 0.25, doneMs: i * 0.5 + 3 + (i % 7), latencyMs: 3 + (i % 7) + 0, status: i % 9 === 0 ? 503 : 200, ok: i % 9 !== 0,
-      ...(i % 3 === 0 ? { release } : {}), ...(i % 5 === 0 ? { writeId: `w-${i}` } : {}), ...(i % 9 === 0 ? { error: 'upstream said 503' } : {}),
-    }));
-    for (const s of samples) s.latencyMs = s.doneMs - s.intendedMs;
+    const samples = manySamples(40_000);
     samples.forEach(log.add);
     expect(log.length).toBe(40_000);
     expect(log.at(0)).toEqual(samples[0]);
@@ -75,12 +73,56 @@ describe('SampleLog', () => {
     expect(log.at(20_001)).toEqual(samples[20_001]);
     expect(log.at(40_000)).toBeUndefined();
     expect(log.all()).toEqual(samples);
-    expect(log.at(3)!.release).toBe(release);
+    expect(log.at(3)!.release).toBe(samples[3]!.release);
     expect(log.filter((s) => s.writeId === 'w-35000')).toEqual([samples[35_000]]);
     expect(log.find((s) => !s.ok && s.sentMs > 100)).toEqual(samples.find((s) => !s.ok && s.sentMs > 100));
     expect(perSecondSeries(log)).toEqual(perSecondSeries(samples));
     expect(log.summarize()).toEqual(summarize(samples));
   });
+
+  it('with a spill file, keeps only the newest chunks in memory and gives back the same samples from the file; close() removes it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drillbit-spill-'));
+    try {
+      const spillFile = join(dir, 'samples.spill');
+      const log = new SampleLog({ spillFile });
+      const samples = manySamples(120_000);
+      samples.forEach(log.add);
+      // 120,000 samples are 8 chunks of 16,384: the one being filled and the 2 newest full ones stay in memory.
+      expect(log.spillState()).toEqual({ spilledChunks: 5, inMemoryChunks: 3 });
+      expect(statSync(spillFile).size).toBeGreaterThan(5 * 16_384 * 31);
+      expect(log.at(1)).toEqual(samples[1]);
+      expect(log.at(70_000)).toEqual(samples[70_000]);
+      expect(log.at(-1)).toEqual(samples.at(-1));
+      expect(log.all()).toEqual(samples);
+      expect(log.filter((s) => s.writeId === 'w-35000')).toEqual([samples[35_000]]);
+      expect(log.window(1000, 3000)).toEqual(samples.filter((s) => s.doneMs >= 1000 && s.doneMs < 3000).sort((a, b) => a.doneMs - b.doneMs));
+      expect(log.summarize(500, 50_000)).toEqual(summarize(samples, 500, 50_000));
+      expect(perSecondSeries(log)).toEqual(perSecondSeries(samples));
+      log.close();
+      log.close();
+      expect(existsSync(spillFile)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps every chunk in memory when the spill file cannot be written, and says why', () => {
+    const log = new SampleLog({ spillFile: '/proc/drillbit-cannot-write-here/samples.spill' });
+    const samples = manySamples(70_000);
+    samples.forEach(log.add);
+    expect(log.spillState()).toMatchObject({ spilledChunks: 0, inMemoryChunks: 5, failed: expect.stringMatching(/ENOENT|EACCES/) });
+    expect(log.all()).toEqual(samples);
+  });
+
+  function manySamples(n: number): Sample[] {
+    const release = `sha256:${'a'.repeat(64)}`;
+    const samples: Sample[] = Array.from({ length: n }, (_, i) => ({
+      kind: i % 5 === 0 ? 'write' : 'read', intendedMs: i * 0.5, sentMs: i * 0.5 + 0.25, doneMs: i * 0.5 + 3 + (i % 7), latencyMs: 3 + (i % 7) + 0, status: i % 9 === 0 ? 503 : 200, ok: i % 9 !== 0,
+      ...(i % 3 === 0 ? { release } : {}), ...(i % 5 === 0 ? { writeId: `w-${i}` } : {}), ...(i % 9 === 0 ? { error: 'upstream said 503' } : {}),
+    }));
+    for (const s of samples) s.latencyMs = s.doneMs - s.intendedMs;
+    return samples;
+  }
 
   it('keeps the first distinct error messages and marks the rest, never a release', () => {
     const log = new SampleLog();
