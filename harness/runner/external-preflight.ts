@@ -1,15 +1,8 @@
 import { connect } from 'node:net';
 import { DrillbitError } from '../errors.ts';
 import type { LoadedScenario } from '../scenario/scenario-loader.ts';
-import { parseTargetAddress, type TargetAllowance } from '../scenario/target-allowance.ts';
+import { parseTargetAddress, type ExternalTarget, type TargetAllowance } from '../scenario/target-allowance.ts';
 import type { Logger } from './logger.ts';
-
-/** One external dependency of a scenario, and why the drill may send its services' calls (and faults) there. */
-export interface ExternalTarget {
-  name: string;
-  address: string;
-  allowedBy: 'loopback' | '--allow-target';
-}
 
 /** How long a reachability probe of an external dependency waits for its TCP handshake. */
 const PROBE_TIMEOUT_MS = 3000;

@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { errorMessage } from '../errors.ts';
 import type { Scenario } from './schema.ts';
 import type { Problem } from './problem.ts';
-import type { ExternalTarget } from '../runner/external-preflight.ts';
+import type { ExternalTarget } from './target-allowance.ts';
 import { toPlainValue } from './plain-value.ts';
 import { validateScenario } from './scenario-validator.ts';
 

@@ -17,9 +17,6 @@ export class TargetAllowance {
     return new TargetAllowance(values.map(parseAllowTarget));
   }
 
-  static of(allowed: readonly HostPort[]): TargetAllowance {
-    return new TargetAllowance(allowed);
-  }
 
   /** Why a drill may reach `address`, or undefined when it may not. */
   reason(address: HostPort): 'loopback' | '--allow-target' | undefined {
@@ -32,6 +29,13 @@ export class TargetAllowance {
   describe(): string {
     return this.allowed.length ? this.allowed.map((a) => (a.port ? `${a.host}:${a.port}` : a.host)).join(', ') : 'none';
   }
+}
+
+/** One external dependency of a scenario, and why the drill may send its services' calls (and faults) there. */
+export interface ExternalTarget {
+  name: string;
+  address: string;
+  allowedBy: 'loopback' | '--allow-target';
 }
 
 /** `localhost`, `127.0.0.0/8`, `::1` (bracketed or not). */

@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { WriteTracker } from '../traffic/write-tracker.ts';
 
 /**
  * A soak of the harness itself: one drill of `--minutes` (10) at `--rate` (1000) requests/s
@@ -10,6 +13,7 @@ import { join, resolve } from 'node:path';
  * traffic it served; the report gives the numbers to judge by.
  *
  *   npm run soak -- [--minutes 10] [--rate 1000] [--heap-mb 256]
+ *   npm run soak -- --write-set     (only: what the data check keeps per write)
  *
  * Writes reports/soak/soak.md and the drill's output under reports/soak/run/. Not in CI:
  * it runs for the whole duration by design. Bounded: the drill ends by itself after
@@ -25,6 +29,10 @@ export async function main(args: string[]): Promise<number> {
     if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name}: expected a positive number`);
     return value;
   };
+  if (args.includes('--write-set')) {
+    console.log(`the data check keeps ${writeSetBytes()} bytes of heap a write (100,000 writes recorded and acknowledged, after a full GC)`);
+    return 0;
+  }
   const minutes = flag('minutes', 10);
   const rate = flag('rate', 1000);
   // A cap on the harness's V8 old space: RSS alone also counts garbage V8 has not collected
@@ -75,6 +83,7 @@ export async function main(args: string[]): Promise<number> {
     `| harness RSS max | ${fmt(max)} MB |`,
     `| RSS slope after warm-up (least squares) | ${fmt(slope, 2)} MB/min |`,
     `| samples | ${samples.length} (every 5 s) |`,
+    `| heap the data check keeps a write | ${writeSetBytes()} bytes (its set of every write: the growth that remains) |`,
     '',
     `RSS samples (minute: MB): ${samples.filter((_, i) => i % 6 === 0).map((s) => `${s.minute.toFixed(1)}: ${s.rssMb.toFixed(0)}`).join(', ')}`,
     '',
@@ -138,4 +147,21 @@ function leastSquaresSlope(points: [number, number][]): number | undefined {
 
 function fmt(value: number | undefined, digits = 1): string {
   return value === undefined || !Number.isFinite(value) ? 'n/a' : value.toFixed(digits);
+}
+
+/**
+ * What the data check's write set (every write's id, outcome and times, kept to the end to read
+ * acknowledged writes back) holds a write: the heap 100,000 recorded writes take after a full GC.
+ */
+function writeSetBytes(): number {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const tracker = new WriteTracker({ method: 'POST', path: '/orders', body: '{"id":"{id}"}', contentType: 'application/json', ackStatuses: [201] }, 'soak-1-0a1b2c');
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 100_000; i++) tracker.complete(tracker.invoke(i).id, 201, i + 5);
+  gc();
+  const bytes = (process.memoryUsage().heapUsed - before) / 100_000;
+  if (tracker.counts().acked !== 100_000) throw new Error('the write set lost writes while measured');
+  return Math.round(bytes);
 }

@@ -1,3 +1,4 @@
+import type { ExternalTarget } from '../scenario/target-allowance.ts';
 import type { CheckResult } from '../checks/check-result.ts';
 import type { LkgComparison } from '../checks/lkg-equality-check.ts';
 import type { TimelineEvent } from '../runner/timeline.ts';
@@ -88,7 +89,7 @@ export interface ScenarioResult {
   /** Targets the scenario's `drivers.<driver>` blocks changed on this run's driver, e.g. `slo.availability: 0.9 → 0.8` (additive; absent when none). */
   driverOverrides?: string[];
   /** The scenario's external dependencies (`external`): each address and why the drill could reach it, `loopback` or `--allow-target` (additive; absent when none). */
-  external?: { name: string; address: string; allowedBy: 'loopback' | '--allow-target' }[];
+  external?: ExternalTarget[];
 }
 
 export interface RunSummary {
