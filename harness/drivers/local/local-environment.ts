@@ -4,7 +4,7 @@ import { DrillbitError, errorMessage } from '../../errors.ts';
 import { CLIENT, type DriverContext, type EnvironmentSpec, type ObservedService, type ReplicaContent, type ResolvedRelease, type ServiceEnvironmentSpec, type StartedEnvironment } from '../driver.ts';
 import type { HttpFaultRule, NetworkFaultSurface, ProcessFaultSurface, ReplicaHandle } from '../fault-surface.ts';
 import { LinkProxies } from './link-proxies.ts';
-import { linkUpstream } from '../link-upstream.ts';
+import { assertDependenciesExist, linkUpstream } from '../link-upstream.ts';
 import { FrontProxy } from './front-proxy.ts';
 import type { Generation } from './generation.ts';
 import type { PortAllocator } from './port-allocator.ts';
@@ -93,6 +93,7 @@ export class LocalEnvironment implements StartedEnvironment {
   }
 
   private async startServices(spec: EnvironmentSpec): Promise<void> {
+    assertDependenciesExist(spec);
     const { workDir } = this.ctx;
     await Promise.all(['pids', 'logs', 'data'].map((dir) => mkdir(join(workDir, dir), { recursive: true })));
     this.useProc = await procAvailable();
