@@ -25,7 +25,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const fixture = (name: string) => join(projectRoot, 'fixtures/shop', name);
 const base = {
   name: 'hostile input',
-  services: { shop: { releases: { good: fixture('v1'), bad: fixture('v2-errors') }, replicas: 1, strategy: 'blue-green' } },
+  external: { stock: '127.0.0.1:9' },
+  services: { shop: { releases: { good: fixture('v1'), bad: fixture('v2-errors') }, replicas: 1, strategy: 'blue-green', dependsOn: ['stock'] } },
   traffic: { target: 'shop', rate: 10, reads: ['/products'], writes: '/orders', writeShare: 0.2 },
   slo: { recoveryTime: '5s', availability: 0.9, dataLoss: 0 },
   guard: { errorRate: { above: 0.05, for: '1s' }, then: 'rollback' },
