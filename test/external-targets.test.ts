@@ -103,8 +103,7 @@ describe('an external dependency on loopback', () => {
     const address = stock.address;
     const file = scenarioWithExternal('external-gone', address);
     const runs = runsStarted();
-    stock.stop();
-    await new Promise((r) => setTimeout(r, 200));
+    await stock.stop();
     const run = drillbit('run', file, '--output', join(dir, 'gone'));
     expect(run.code, run.stderr).toBe(3);
     expect(run.stderr).toContain(`external-gone.drill.yaml: external.stock: ${address} cannot be reached: connection refused (ECONNREFUSED)`);

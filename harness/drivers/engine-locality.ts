@@ -1,5 +1,5 @@
-import { isIP } from 'node:net';
 import { DrillbitError } from '../errors.ts';
+import { isLoopbackHost } from '../proxy/host-port.ts';
 
 /**
  * Whether an engine address (`DOCKER_HOST`) is this machine: a unix socket, or TCP to a
@@ -9,15 +9,11 @@ import { DrillbitError } from '../errors.ts';
  */
 export function isLocalEngine(url: string): boolean {
   if (url.startsWith('unix://') || url.startsWith('npipe://')) return true;
-  let host: string;
   try {
-    host = new URL(url.replace(/^tcp:/, 'http:')).hostname.replace(/^\[|\]$/g, '');
+    return isLoopbackHost(new URL(url.replace(/^tcp:/, 'http:')).hostname);
   } catch {
     return false;
   }
-  if (host === 'localhost') return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  return host === '::1';
 }
 
 /** Refuses an engine on another machine unless the user allowed it. */

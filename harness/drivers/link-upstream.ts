@@ -1,7 +1,7 @@
 import { DrillbitError } from '../errors.ts';
 import type { HostPort } from '../proxy/host-port.ts';
 import { parseTargetAddress } from '../scenario/target-allowance.ts';
-import type { EnvironmentSpec } from './driver.ts';
+import type { EnvironmentSpec, LinkSpec } from './driver.ts';
 
 /**
  * Where a link to `to` forwards: an external dependency's own address (the scenario's
@@ -25,4 +25,9 @@ export function assertDependenciesExist(spec: EnvironmentSpec): void {
       if (!spec.services[dep] && spec.external?.[dep] === undefined) throw new DrillbitError('bad-input', `service "${name}" depends on "${dep}", which this environment does not have`);
     }
   }
+}
+
+/** Every dependency edge of the environment (`from` depends on `to`), external dependencies included. */
+export function dependencyLinks(spec: EnvironmentSpec): LinkSpec[] {
+  return Object.entries(spec.services).flatMap(([from, s]) => (s.dependsOn ?? []).map((to) => ({ from, to })));
 }

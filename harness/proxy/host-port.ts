@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { AddressInfo, Server } from 'node:net';
 
 export interface HostPort {
@@ -44,4 +45,18 @@ export function listenOn(server: Server, address: HostPort): Promise<HostPort> {
       resolve(listenedAddress(server.address()));
     });
   });
+}
+
+/** Whether a host is this machine's loopback as written: `localhost`, `127.0.0.0/8`, `::1` (bracketed or not). Never resolved. */
+export function isLoopbackHost(host: string): boolean {
+  const h = normalHost(host);
+  if (h === 'localhost') return true;
+  if (isIP(h) === 4) return h.split('.')[0] === '127';
+  if (isIP(h) === 6) return h === '::1' || h === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(h);
+  return false;
+}
+
+/** A host as compared: no IPv6 brackets, no trailing dot, lower case. */
+export function normalHost(host: string): string {
+  return host.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '').toLowerCase();
 }

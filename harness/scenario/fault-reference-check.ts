@@ -51,18 +51,19 @@ function checkFault(fault: Record<string, unknown>, at: string, targets: Targets
 
 function checkTarget(target: unknown, kind: string, at: string, { services, external, composed }: Targets, name: string, add: Add): void {
   const known = (service: unknown, path: string): boolean => {
-    if (typeof service !== 'string' || Object.hasOwn(services, service) || composed) return true;
+    if (typeof service !== 'string' || Object.hasOwn(services, service)) return true;
+    // The drill does not run an external dependency: only the network between a service and it can fail.
+    if (external.has(service)) {
+      if (kind === 'link') return true;
+      add(path, `${JSON.stringify(service)} is an external dependency: the drill does not run it, so fault ${name} (which acts on a ${kind}) cannot; a network fault on its links can`);
+      return false;
+    }
+    if (composed) return true;
     add(path, `unknown service ${JSON.stringify(service)}; the scenario defines ${Object.keys(services).map((s) => JSON.stringify(s)).join(', ') || 'none'}`);
     return false;
   };
-  // The drill does not run an external dependency: only the network between a service and it can fail.
-  const notExternal = (service: unknown, path: string): boolean => {
-    if (typeof service !== 'string' || !external.has(service) || kind === 'link') return true;
-    add(path, `${JSON.stringify(service)} is an external dependency: the drill does not run it, so fault ${name} (which acts on a ${kind}) cannot; a network fault on its links can`);
-    return false;
-  };
   if (typeof target === 'string') {
-    if (notExternal(target, at) && !external.has(target)) known(target, at);
+    known(target, at);
     return;
   }
   if (!isRecord(target)) return;
@@ -72,14 +73,13 @@ function checkTarget(target: unknown, kind: string, at: string, { services, exte
       add(`${at}.from`, `${JSON.stringify(target.from)} is an external dependency: a link goes from a service of the drill to it`);
       return;
     }
-    if (!known(target.from, `${at}.from`) || (!external.has(target.to as string) && !known(target.to, `${at}.to`))) return;
+    if (!known(target.from, `${at}.from`) || !(external.has(target.to as string) || known(target.to, `${at}.to`))) return;
     const from = services[target.from as string];
     const deps = isRecord(from) && Array.isArray(from.dependsOn) ? from.dependsOn : [];
     if (!deps.includes(target.to) && !composed) add(at, `${JSON.stringify(target.from)} does not depend on ${JSON.stringify(target.to)}; add it to services.${String(target.from)}.dependsOn`);
     return;
   }
-  if (!notExternal(target.service, `${at}.service`)) return;
-  if (!external.has(target.service as string) && !known(target.service, `${at}.service`)) return;
+  if (!known(target.service, `${at}.service`)) return;
   if (kind === 'link') add(at, `fault ${name} acts on the network: target a service (all its inbound links) or { from, to }`);
   if (kind === 'service' && target.replica !== undefined) add(`${at}.replica`, `fault ${name} acts on a whole service, not one replica`);
   const spec = services[target.service as string];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isLoopbackHost, parseAllowTarget, parseTargetAddress, TargetAllowance } from './target-allowance.ts';
+import { isLoopbackHost } from '../proxy/host-port.ts';
+import { parseAllowTarget, parseTargetAddress, TargetAllowance } from './target-allowance.ts';
 
 describe('target allowance', () => {
   it('counts localhost, 127.0.0.0/8 and ::1 as loopback, and nothing it would have to resolve', () => {

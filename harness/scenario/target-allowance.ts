@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { parseHostPort, type HostPort } from '../proxy/host-port.ts';
+import { isLoopbackHost, normalHost, parseHostPort, type HostPort } from '../proxy/host-port.ts';
 
 /**
  * Which hosts a drill may send traffic and faults to. Loopback always; any other host only
@@ -38,15 +38,6 @@ export interface ExternalTarget {
   allowedBy: 'loopback' | '--allow-target';
 }
 
-/** `localhost`, `127.0.0.0/8`, `::1` (bracketed or not). */
-export function isLoopbackHost(host: string): boolean {
-  const h = normalHost(host);
-  if (h === 'localhost') return true;
-  if (isIP(h) === 4) return h.split('.')[0] === '127';
-  if (isIP(h) === 6) return h === '::1' || h === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(h);
-  return false;
-}
-
 /** An external dependency's address as a scenario writes it: `host:port`, port 1–65535, a host present. */
 export function parseTargetAddress(text: string): HostPort | undefined {
   const parsed = parseHostPort(text);
@@ -65,8 +56,4 @@ export function parseAllowTarget(value: string): HostPort {
   const host = text.replace(/^\[(.*)\]$/, '$1');
   if (host && (isIP(host) !== 0 || HOSTNAME_RE.test(host))) return { host, port: 0 };
   throw new Error(`--allow-target expects a host (payments.internal, 10.0.0.5) or host:port, got ${JSON.stringify(value)}`);
-}
-
-function normalHost(host: string): string {
-  return host.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '').toLowerCase();
 }

@@ -167,7 +167,7 @@ function describeDependenciesCleanupAndParallelRuns(h: ConformanceHarness): void
       await env.down();
       expect(await stock.answers(), 'down() leaves the external dependency running').toBe(true);
     } finally {
-      stock.stop();
+      await stock.stop();
     }
   }, timeout);
 

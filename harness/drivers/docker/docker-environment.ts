@@ -1,10 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { DrillbitError, errorMessage } from '../../errors.ts';
-import { CLIENT, type DriverContext, type EnvironmentSpec, type LinkSpec, type ObservedService, type ReplicaContent, type ResolvedRelease, type ServiceEnvironmentSpec, type StartedEnvironment } from '../driver.ts';
+import { CLIENT, type DriverContext, type EnvironmentSpec, type ObservedService, type ReplicaContent, type ResolvedRelease, type ServiceEnvironmentSpec, type StartedEnvironment } from '../driver.ts';
 import type { HttpFaultRule, NetworkFaultSurface, ProcessFaultSurface, ReplicaHandle } from '../fault-surface.ts';
 import { FrontProxy } from '../local/front-proxy.ts';
 import { BridgeLinks } from './bridge-links.ts';
-import { assertDependenciesExist, linkUpstream } from '../link-upstream.ts';
+import { assertDependenciesExist, dependencyLinks, linkUpstream } from '../link-upstream.ts';
 import { ContainerExec } from './container-exec.ts';
 import { ContainerLinks, type RunLinks } from './container-links.ts';
 import { updateMemoryLimit } from './container-memory.ts';
@@ -176,8 +176,7 @@ export class DockerEnvironment implements StartedEnvironment {
       this.ctx.log.debug(`docker: ${name} is at ${url.href} (volume ${volume})`);
     }
     // Every dependency goes through a link proxy the containers can reach, listed in `links` or not.
-    const dependencyLinks: LinkSpec[] = Object.entries(spec.services).flatMap(([from, s]) => (s.dependsOn ?? []).map((to) => ({ from, to })));
-    await this.links.start([...(spec.links ?? []), ...dependencyLinks], gateway, (to) => linkUpstream(spec, to, (service) => this.state(service).proxy.url));
+    await this.links.start([...(spec.links ?? []), ...dependencyLinks(spec)], gateway, (to) => linkUpstream(spec, to, (service) => this.state(service).proxy.url));
     // Before any container exists, and after the network and volumes' entries (so it runs before them):
     // every container of the attempt goes at once, whatever stage its start reached, then the rest.
     this.ctx.teardown.defer(`docker: remove the containers of ${names.network}`, () => this.down(), { deadlineMs: 30_000 });

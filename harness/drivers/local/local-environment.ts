@@ -4,7 +4,7 @@ import { DrillbitError, errorMessage } from '../../errors.ts';
 import { CLIENT, type DriverContext, type EnvironmentSpec, type ObservedService, type ReplicaContent, type ResolvedRelease, type ServiceEnvironmentSpec, type StartedEnvironment } from '../driver.ts';
 import type { HttpFaultRule, NetworkFaultSurface, ProcessFaultSurface, ReplicaHandle } from '../fault-surface.ts';
 import { LinkProxies } from './link-proxies.ts';
-import { assertDependenciesExist, linkUpstream } from '../link-upstream.ts';
+import { assertDependenciesExist, dependencyLinks, linkUpstream } from '../link-upstream.ts';
 import { FrontProxy } from './front-proxy.ts';
 import type { Generation } from './generation.ts';
 import type { PortAllocator } from './port-allocator.ts';
@@ -117,7 +117,7 @@ export class LocalEnvironment implements StartedEnvironment {
       this.ctx.log.debug(`local: ${name} is at ${url.href}`);
     }
     // An external dependency is reachable only through its link, listed in `links` or not.
-    const externalLinks = Object.entries(spec.services).flatMap(([from, s]) => (s.dependsOn ?? []).filter((to) => spec.external?.[to] !== undefined).map((to) => ({ from, to })));
+    const externalLinks = dependencyLinks(spec).filter((link) => spec.external?.[link.to] !== undefined);
     await this.links.start([...(spec.links ?? []), ...externalLinks], (to) => linkUpstream(spec, to, (service) => this.state(service).proxy.url));
   }
 

@@ -5,7 +5,7 @@ import { DeployRejectedError } from '../deploy-rejected-error.ts';
 import { CLIENT, type DriverContext, type EnvironmentSpec, type ObservedService, type ResolvedRelease, type ServiceEnvironmentSpec, type StartedEnvironment } from '../driver.ts';
 import type { NetworkFaultSurface, OrchestratorFaultSurface, ProcessFaultSurface } from '../fault-surface.ts';
 import { BridgeLinks } from '../docker/bridge-links.ts';
-import { assertDependenciesExist, linkUpstream } from '../link-upstream.ts';
+import { assertDependenciesExist, dependencyLinks, linkUpstream } from '../link-upstream.ts';
 import { engineError, isConflict, type DockerEngine } from '../docker/docker-engine.ts';
 import { LABELS } from '../docker/docker-names.ts';
 import { removeLabelled, writeAttemptRecord } from '../docker/labelled-resources.ts';
@@ -129,8 +129,7 @@ export class SwarmEnvironment implements StartedEnvironment {
       this.services.set(name, state);
       await proxy.listen();
     }
-    const dependencyLinks = Object.entries(spec.services).flatMap(([from, s]) => (s.dependsOn ?? []).map((to) => ({ from, to })));
-    await this.links.start([...(spec.links ?? []), ...dependencyLinks], this.options.gateway, (to) => linkUpstream(spec, to, (service) => this.state(service).proxy.url));
+    await this.links.start([...(spec.links ?? []), ...dependencyLinks(spec)], this.options.gateway, (to) => linkUpstream(spec, to, (service) => this.state(service).proxy.url));
     this.ctx.teardown.defer('swarm: link proxies', () => this.links.close());
     // After the volumes' removals (so it runs before them): services go first, their containers with them.
     this.ctx.teardown.defer(`swarm: remove the services of attempt ${this.names.key}`, () => this.down(), { deadlineMs: 30_000 });
