@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from './drill-harness.ts';
 import { startExternalStock, type ExternalStock } from './external-stock.ts';
@@ -48,7 +49,8 @@ function runsStarted(): number {
 
 /** Calls the external stock has served on its business routes, from its own /metrics. */
 async function stockCalls(stock: ExternalStock): Promise<number> {
-  const text = await (await fetch(`http://${stock.address}/metrics`)).text();
+  // A connection of its own: a pooled one may have been closed by the server's keep-alive timeout while spawnSync blocked this process.
+  const text = await (await fetch(`http://${stock.address}/metrics`, { dispatcher: new Agent({ pipelining: 0 }) } as RequestInit)).text();
   return [...text.matchAll(/^stock_http_requests_total\{[^}]*route="\/(?:stock\/:sku|reservations)"[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
 }
 

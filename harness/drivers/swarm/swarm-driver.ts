@@ -3,7 +3,8 @@ import type { Driver, DriverContext, EnvironmentSource, EnvironmentSpec, Release
 import { DockerDriver, type DockerDriverOptions } from '../docker/docker-driver.ts';
 import { dockerFromEnvironment } from '../docker/docker-engine.ts';
 import type { HealthProbe } from './service-spec.ts';
-import { bridgeGateway, requireSwarmManager } from './swarm-manager.ts';
+import { requireSwarmManager } from './swarm-manager.ts';
+import { bridgeGateway } from './bridge-gateway.ts';
 import { SwarmEnvironment } from './swarm-environment.ts';
 import { serviceNameClashes } from './swarm-names.ts';
 

@@ -1,5 +1,5 @@
 import { DrillbitError } from '../../errors.ts';
-import { describeDockerError, isNotFound, type DockerEngine } from '../docker/docker-engine.ts';
+import type { DockerEngine } from '../docker/docker-engine.ts';
 
 export const SWARM_INIT_HINT = 'make this engine a swarm manager: docker swarm init --advertise-addr 127.0.0.1 (or point DOCKER_HOST at a manager) — or run with --driver docker';
 
@@ -25,16 +25,4 @@ export async function requireSwarmManager(engine: DockerEngine): Promise<SwarmNo
     throw new DrillbitError('infrastructure', `the Docker engine at ${engine.endpoint.url} is a swarm worker, not a manager: services cannot be created from it`, { hint: 'point DOCKER_HOST at a manager node (docker node ls on a manager lists them)' });
   }
   return { nodeId: info.Swarm.NodeID ?? '', manager: true };
-}
-
-/** The default bridge network's gateway: where a task's container (on `bridge`, no overlay) reaches the host's link proxies. */
-export async function bridgeGateway(engine: DockerEngine): Promise<string> {
-  try {
-    const info = (await engine.docker.getNetwork('bridge').inspect()) as { IPAM?: { Config?: { Gateway?: string }[] } };
-    const gateway = info.IPAM?.Config?.find((c) => c.Gateway)?.Gateway;
-    if (gateway) return gateway;
-  } catch (error) {
-    if (!isNotFound(error)) throw new DrillbitError('infrastructure', `docker: inspect network bridge: ${describeDockerError(error)}`, { cause: error });
-  }
-  throw new DrillbitError('infrastructure', 'docker: the default bridge network has no gateway; swarm tasks could not reach the link proxies on the host');
 }
