@@ -14,9 +14,11 @@ export interface CliRun {
 export async function drillbitInProcess(args: string[], options: { cwd?: string; stateDir?: string; stepSummaryPath?: string } = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
+  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'drillbit-cli-state-'));
   const code = await main(args, {
     cwd: options.cwd ?? projectRoot,
-    stateDir: options.stateDir ?? mkdtempSync(join(tmpdir(), 'drillbit-cli-state-')),
+    stateDir,
+    storeDir: join(stateDir, 'store'),
     stdout: (t) => void (stdout += t),
     stderr: (t) => void (stderr += t),
     tty: false,

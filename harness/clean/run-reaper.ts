@@ -5,6 +5,7 @@ import { pendingUndos } from '../faults/fault-journal.ts';
 import { executeUndo, isSameProcess } from '../faults/undo-executor.ts';
 import { readFile } from 'node:fs/promises';
 import type { PidRecord } from '../process/pid-file.ts';
+import { replicaProcessCount } from '../process/proc-inspector.ts';
 import { isRunLive, markRunFinished, readOwner } from './run-owner.ts';
 import { readAttemptRecord, type DockerAttemptRecord } from '../drivers/docker/labelled-resources.ts';
 
@@ -99,7 +100,8 @@ async function killRecorded(pidsDir: string, report: ReapReport, options: { dryR
     const record = await readFile(path, 'utf8').then((t) => JSON.parse(t) as PidRecord).catch(() => undefined);
     const alive = record !== undefined && (await isSameProcess(record.pid, record.procStartTime));
     try {
-      if (alive) report.processesKilled++;
+      // A replica is its process group and PID namespace: every process of it is counted.
+      if (alive) report.processesKilled += Math.max(1, await replicaProcessCount(record.pid, record.pgid ?? record.pid));
       if (!options.dryRun) await executeUndo({ kind: 'kill-pid-file', path });
     } catch (error) {
       report.errors.push(`${file}: ${errorMessage(error)}`);

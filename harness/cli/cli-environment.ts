@@ -1,8 +1,14 @@
 /** Everything the CLI takes from the process, read in one place (no module reads env or argv). */
 export interface CliEnvironment {
   cwd: string;
-  /** Where the release store and run work directories live (`DRILLBIT_HOME`, default `<cwd>/.drillbit`). */
+  /** Where run work directories and the ledger live (`DRILLBIT_HOME`, default `<cwd>/.drillbit`). */
   stateDir: string;
+  /**
+   * The content-addressed release store (`DRILLBIT_STORE`; else `<DRILLBIT_HOME>/store` when
+   * DRILLBIT_HOME is set; else `$XDG_CACHE_HOME/drillbit/store`, `~/.cache/drillbit/store`):
+   * outside the project, so nothing of the project's folders is above a running release.
+   */
+  storeDir: string;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   tty: boolean;

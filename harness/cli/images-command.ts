@@ -19,7 +19,7 @@ export async function imagesBuildCommand(paths: string[], flags: ImagesBuildFlag
   const driver = DockerDriver.fromEnvironment(env, { baseImage: flags.base });
   const images = await buildBundleImages(driver, bundles, {
     repository: flags.repository,
-    storeDir: join(cli.stateDir, 'store'),
+    storeDir: cli.storeDir,
     cwd: cli.cwd,
     onImage: (image) => cli.stdout(`${image.tag.padEnd(40)} ${image.id.slice(0, 19)}  ${image.changed ? 'tagged    ' : 'up to date'}  ${image.bundle}\n`),
   });

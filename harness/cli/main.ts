@@ -9,6 +9,7 @@ import type { GateOn } from '../gate/pass-rate-gate.ts';
 import { installSignalHandlers } from './signals.ts';
 import { redact } from '../secrets/redaction.ts';
 import { actorFromEnvironment } from '../ledger/identity.ts';
+import { releaseStoreDir } from '../release/store-location.ts';
 
 const GATE_MODES: readonly GateOn[] = ['lower-bound', 'observed'];
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -19,6 +20,7 @@ export async function main(argv: string[], overrides: Partial<CliEnvironment> = 
   const cli: CliEnvironment = {
     cwd: process.cwd(),
     stateDir: resolve(process.env.DRILLBIT_HOME ?? resolve(overrides.cwd ?? process.cwd(), '.drillbit')),
+    storeDir: releaseStoreDir(process.env, overrides.cwd ?? process.cwd()),
     stdout: (t) => process.stdout.write(redact(t)),
     stderr: (t) => process.stderr.write(redact(t)),
     tty: Boolean(process.stdout.isTTY) && !process.env.CI,

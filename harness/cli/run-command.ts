@@ -80,6 +80,7 @@ export async function runCommand(paths: string[], flags: RunFlags, cli: CliEnvir
     parallel: flags.parallel,
     seed,
     stateDir: cli.stateDir,
+    storeDir: cli.storeDir,
     cwd: cli.cwd,
     reporter,
     signal: cli.signal,

@@ -39,7 +39,7 @@ export async function driftCommand(flags: LedgerFlags & { run?: string }, cli: C
     if (live.length === 0) continue;
     running++;
     const registration = (service: string, digest: Digest) => registrationOf(entries, service, digest);
-    const desired = desiredState(group, { registration, release: (service, digest) => storedRelease(cli.stateDir, service, digest, registration(service, digest)?.configDigest) });
+    const desired = desiredState(group, { registration, release: (service, digest) => storedRelease(cli.storeDir, service, digest, registration(service, digest)?.configDigest) });
     const diffs = liveDrift(desired, live);
     cli.stdout(`${diffs.length ? 'DRIFT' : 'ok   '} "${scenario}" attempt ${attempt} (${driver}, run ${runId})\n`);
     for (const diff of diffs) cli.stdout(`  ${describeDiff(diff)}\n`);
@@ -65,8 +65,8 @@ function liveReplicas(driver: string, runId: string, workDir: string): Promise<L
 }
 
 /** The manifest of a stored bundle release (its env is what a replica should run with). */
-function storedRelease(stateDir: string, service: string, digest: Digest, configDigest: Digest | undefined) {
-  const file = join(stateDir, 'store', digest.replace(':', '-'), 'release.json');
+function storedRelease(storeDir: string, service: string, digest: Digest, configDigest: Digest | undefined) {
+  const file = join(storeDir, digest.replace(':', '-'), 'release.json');
   if (!existsSync(file) || !configDigest) return undefined;
   const manifest = JSON.parse(readFileSync(file, 'utf8')) as { version: string; env?: Record<string, string> };
   return { service, name: manifest.version, version: manifest.version, digest, configDigest, source: file, manifest: { service, version: manifest.version, command: [], env: manifest.env ?? {}, health: { path: '/', timeoutMs: 1, intervalMs: 1 } } };

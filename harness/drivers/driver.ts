@@ -187,6 +187,8 @@ export interface Driver {
   readonly name: string;
   /** The driver rolls releases out through an orchestrator's own rolling update, which a scenario may configure (`services.<svc>.update`). */
   readonly orchestratedUpdates?: boolean;
+  /** Readies the release store for this driver's replicas before any release is resolved; returns warnings for the person running the drill. */
+  prepareStore?(storeDir: string): Promise<string[]>;
   /** Turns a scenario's release reference into an immutable release; bad references are bad input (exit 2). */
   resolveRelease(service: string, name: string, ref: string, baseDir: string, ctx: { storeDir: string }): Promise<ResolvedRelease>;
   up(env: EnvironmentSpec, ctx: DriverContext): Promise<StartedEnvironment>;

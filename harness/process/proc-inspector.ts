@@ -77,3 +77,60 @@ export async function groupHasLiveMembers(pgid: number): Promise<boolean> {
   }
   return false;
 }
+
+/** A process as /proc shows it, for messages. */
+export interface ProcessInfo {
+  pid: number;
+  /** Its command line (argv joined by spaces; what `ps` shows, a rewritten title included), cut at 120 characters. */
+  command: string;
+}
+
+/**
+ * The live processes of the PID namespace that `launcher` (an `unshare --pid --fork`) made,
+ * the namespace's init (its PID 1) excluded: what a replica's release still runs. Zombies
+ * are left out (they hold nothing). Empty when the namespace is gone or /proc cannot say.
+ */
+export async function namespaceMembers(launcher: number): Promise<ProcessInfo[]> {
+  let namespace: string;
+  let entries: string[];
+  try {
+    namespace = await readlink(`/proc/${launcher}/ns/pid_for_children`);
+    entries = await readdir('/proc');
+  } catch {
+    return [];
+  }
+  const members: ProcessInfo[] = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry) || Number(entry) === launcher) continue;
+    if ((await readlink(`/proc/${entry}/ns/pid`).catch(() => '')) !== namespace) continue;
+    const status = await readFile(`/proc/${entry}/status`, 'utf8').catch(() => '');
+    const state = /^State:\s+(\S)/m.exec(status)?.[1];
+    const nsPid = /^NSpid:\s+(.*)$/m.exec(status)?.[1]?.trim().split(/\s+/).at(-1);
+    if (!state || state === 'Z' || state === 'X' || nsPid === '1') continue;
+    const cmdline = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0').filter(Boolean).join(' ');
+    const name = /^Name:\s+(.*)$/m.exec(status)?.[1] ?? '?';
+    members.push({ pid: Number(entry), command: (cmdline || `[${name}]`).slice(0, 120) });
+  }
+  return members.sort((a, b) => a.pid - b.pid);
+}
+
+/**
+ * How many live processes a replica has: the members of its process group, and of the PID
+ * namespace its launcher made (what left the group by setsid), counted once. Zero once gone.
+ */
+export async function replicaProcessCount(launcher: number, pgid: number): Promise<number> {
+  const pids = new Set((await namespaceMembers(launcher)).map((p) => p.pid));
+  let entries: string[] = [];
+  try {
+    entries = await readdir('/proc');
+  } catch {
+    return (await groupHasLiveMembers(pgid)) ? 1 : 0;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') pids.add(Number(entry));
+  }
+  return pids.size;
+}

@@ -32,8 +32,10 @@ export interface RunOptions {
   repeat: number;
   parallel: number;
   seed: number;
-  /** Where the content-addressed store and per-run work directories live. */
+  /** Where per-run work directories live. */
   stateDir: string;
+  /** The content-addressed release store. Default `<stateDir>/store`. */
+  storeDir?: string;
   cwd: string;
   reporter: Reporter;
   signal: AbortSignal;
@@ -71,7 +73,8 @@ export async function runDrills(options: RunOptions): Promise<RunResults> {
   const { skipped } = partitioned;
   // External dependencies: on loopback or allowed by --allow-target (exit 2), and answering (exit 3), before anything starts.
   const runnable = await checkExternalTargets(partitioned.runnable, options.allowance ?? TargetAllowance.loopbackOnly, options.log);
-  const storeDir = join(options.stateDir, 'store');
+  const storeDir = options.storeDir ?? join(options.stateDir, 'store');
+  for (const warning of (await options.driver.prepareStore?.(storeDir)) ?? []) options.log.warn(warning);
   const releases = await resolveAllReleases(runnable, options.driver, { storeDir, cwd: options.cwd });
   const environments = await resolveEnvironments(runnable, options.driver, releases, { storeDir, cwd: options.cwd, log: options.log });
   await attachSecrets(environments, process.env);

@@ -8,7 +8,7 @@ import type { DriverContext, EnvironmentSpec, ResolvedRelease } from '../driver.
 import { removeReadOnlyTree } from '../../release/release-store.ts';
 import { LocalDriver } from './local-driver.ts';
 import type { LocalEnvironment } from './local-environment.ts';
-import { processExists, processRunning, testContext, writeTestBundle, type TestBundleOptions } from './test-support.ts';
+import { pidsWithMarker, processExists, processRunning, testContext, writeTestBundle, type TestBundleOptions } from './test-support.ts';
 
 let root: string;
 let driver: LocalDriver;
@@ -127,12 +127,12 @@ describe('LocalDriver', () => {
     const serving = (await env.observe()).shop!.replicas.find((r) => r.serving)!;
     expect(serving.digest).toBe(v1.digest);
 
-    // The process rewrites a config value before it runs: the config digest shows it.
-    const drift = await release('drift', { command: ['/bin/sh', '-c', `MODE=drifted exec ${process.execPath} server.mjs`] });
-    await env.deploy('shop', drift);
-    const drifted = (await env.observe()).shop!.replicas.find((r) => r.serving)!;
-    expect(drifted.digest).toBe(drift.digest);
-    expect(drifted.configDigest).not.toBe(drift.configDigest);
+    // A release that changes its own env before it serves (its command is part of it, and its
+    // digest): not drift. The config observed is what Drillbit launched it with.
+    const own = await release('own-env', { command: ['/bin/sh', '-c', `MODE=rewritten exec ${process.execPath} server.mjs`] });
+    await env.deploy('shop', own);
+    const serving2 = (await env.observe()).shop!.replicas.find((r) => r.serving)!;
+    expect(serving2).toMatchObject({ digest: own.digest, configDigest: own.configDigest });
   });
 
   it('passively drops a dead replica from the pool and shows it unhealthy, without a digest', async () => {
@@ -213,25 +213,26 @@ describe('LocalDriver', () => {
   it('rejects a release whose command does not exist', async () => {
     const missing = await release('missing', { command: ['drillbit-no-such-program'] });
     const { env } = await up();
-    await expect(env.deploy('shop', missing)).rejects.toThrow(/could not start "drillbit-no-such-program": spawn drillbit-no-such-program ENOENT/);
+    await expect(env.deploy('shop', missing)).rejects.toThrow(/could not start "drillbit-no-such-program": no such program on the replica's PATH \(\/.*\)/);
   });
 
   it('stops what a replica spawned, and SIGKILLs a replica that ignores SIGTERM after the grace', async () => {
     driver = new LocalDriver({ stopGraceMs: 300 });
+    const marker = `drillbit-test-child-${process.pid}-${Date.now()}`;
     const stubborn = await release('stubborn', {
       mode: 'stubborn',
-      command: ['/bin/sh', '-c', `sleep 30 & echo $! > "$DATA_DIR/child.pid"; exec ${process.execPath} server.mjs`],
+      command: ['/bin/sh', '-c', `${process.execPath} -e 'setTimeout(() => {}, 30000)' ${marker} & exec ${process.execPath} server.mjs`],
     });
-    const { env, ctx } = await up();
+    const { env } = await up();
     await env.deploy('shop', stubborn);
     const [replica] = (await env.observe()).shop!.replicas;
-    const child = Number(await readFile(join(ctx.workDir, 'data', 'shop', 'child.pid'), 'utf8'));
-    expect(await processRunning(child)).toBe(true);
+    const [child] = await pidsWithMarker(marker);
+    expect(child, 'the child it spawned runs').toBeDefined();
     const started = performance.now();
     await env.down();
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
     expect(processExists(replica!.pid!)).toBe(false);
-    expect(await processRunning(child)).toBe(false);
+    expect(await processRunning(child!)).toBe(false);
   });
 
   it('aborts a deploy when the run is aborted, leaving no new process', async () => {

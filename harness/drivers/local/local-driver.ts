@@ -1,19 +1,21 @@
 import type { Driver, DriverContext, EnvironmentSpec, ResolvedRelease } from '../driver.ts';
 import { resolveLocalRelease } from '../../release/local-release-resolver.ts';
+import { prepareStoreSurroundings } from '../../release/store-surroundings.ts';
 import { LocalEnvironment } from './local-environment.ts';
 import { PortAllocator } from './port-allocator.ts';
+import { replicaBaseEnv } from './replica-base-env.ts';
+import { probeContainment, type Containment } from '../../process/containment.ts';
 
-// NODE_OPTIONS, NODE_PATH and NODE_ENV are left out on purpose: the harness's own (tsx
-// loaders, test mode) must not leak into the system under test; a manifest sets its own.
-const INHERITED_ENV = ['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TMPDIR', 'PYENV_ROOT', 'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR'];
 
 export interface LocalDriverOptions {
-  /** Variables every replica inherits. Default: PATH, HOME, LANG, locale, TZ, TMPDIR and CA settings of this process. */
+  /** Variables every replica inherits. Default: `replicaBaseEnv(process.env)` (replica-base-env.ts: PATH without npm's additions, HOME, user, locale, TZ, TMPDIR, CA settings). */
   baseEnv?: Readonly<Record<string, string>>;
   /** SIGTERM → SIGKILL grace when stopping a replica. Default 2000 ms. */
   stopGraceMs?: number;
   /** Log size limit per replica. Default 10 MiB. */
   logLimitBytes?: number;
+  /** `auto` (default): a PID namespace per replica where this machine allows one (containment.ts); `process-group`: never. */
+  containment?: 'auto' | 'process-group';
 }
 
 /** The embedded default driver: releases run as OS processes on loopback, no Docker. */
@@ -21,30 +23,41 @@ export class LocalDriver implements Driver {
   readonly name = 'local';
   private readonly ports = new PortAllocator();
   private readonly baseEnv: Readonly<Record<string, string>>;
+  private containment: Promise<Containment> | undefined;
+  private warnedUncontained = false;
 
   constructor(private readonly options: LocalDriverOptions = {}) {
-    this.baseEnv = options.baseEnv ?? pickEnv(process.env, INHERITED_ENV);
+    this.baseEnv = options.baseEnv ?? replicaBaseEnv(process.env);
+  }
+
+  /** Folders above the store say nothing to a release (store-surroundings.ts). */
+  async prepareStore(storeDir: string): Promise<string[]> {
+    return (await prepareStoreSurroundings(storeDir)).warnings;
   }
 
   resolveRelease(service: string, name: string, ref: string, baseDir: string, ctx: { storeDir: string }): Promise<ResolvedRelease> {
     return resolveLocalRelease(service, name, ref, baseDir, ctx);
   }
 
-  up(env: EnvironmentSpec, ctx: DriverContext): Promise<LocalEnvironment> {
+  async up(env: EnvironmentSpec, ctx: DriverContext): Promise<LocalEnvironment> {
+    const containment = await this.containmentHere();
+    if (containment.kind === 'process-group' && this.options.containment !== 'process-group' && !this.warnedUncontained) {
+      this.warnedUncontained = true;
+      ctx.log.warn(`local: replicas run in their process group only, not in a PID namespace (${containment.reason}): a release that daemonizes escapes its replica and is not stopped with it`);
+    }
     return LocalEnvironment.start(env, ctx, {
       ports: this.ports,
       baseEnv: this.baseEnv,
+      containment,
       stopGraceMs: this.options.stopGraceMs,
       logLimitBytes: this.options.logLimitBytes,
     });
   }
-}
 
-function pickEnv(source: NodeJS.ProcessEnv, keys: readonly string[]): Record<string, string> {
-  const picked: Record<string, string> = {};
-  for (const key of keys) {
-    const value = source[key];
-    if (value !== undefined) picked[key] = value;
+  /** Probed once per driver: a PID namespace per replica, or why not. */
+  private containmentHere(): Promise<Containment> {
+    if (this.options.containment === 'process-group') return Promise.resolve({ kind: 'process-group', reason: 'the driver was asked for process groups only' });
+    this.containment ??= probeContainment();
+    return this.containment;
   }
-  return picked;
 }

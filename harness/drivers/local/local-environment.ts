@@ -13,6 +13,7 @@ import { ReplicaLauncher, type LaunchTarget } from './replica-launcher.ts';
 import { observeReplica } from './replica-observer.ts';
 import { inspectReplicaContent } from './replica-content.ts';
 import type { ReplicaProcess } from './replica-process.ts';
+import type { Containment } from '../../process/containment.ts';
 
 export interface LocalEnvironmentOptions {
   ports: PortAllocator;
@@ -22,6 +23,8 @@ export interface LocalEnvironmentOptions {
   stopGraceMs?: number;
   /** Log size limit per replica. Default 10 MiB. */
   logLimitBytes?: number;
+  /** How replicas are contained (containment.ts). */
+  containment?: Containment;
 }
 
 interface ServiceState {

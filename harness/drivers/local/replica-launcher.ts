@@ -4,6 +4,7 @@ import type { DriverContext, ResolvedRelease } from '../driver.ts';
 import { Generation } from './generation.ts';
 import type { PortAllocator } from './port-allocator.ts';
 import { ReplicaBootError, ReplicaProcess } from './replica-process.ts';
+import type { Containment } from '../../process/containment.ts';
 
 /** What the launcher needs to know about the service a replica belongs to. */
 export interface LaunchTarget {
@@ -23,6 +24,7 @@ export interface ReplicaLauncherOptions {
   baseEnv: Readonly<Record<string, string>>;
   stopGraceMs?: number;
   logLimitBytes?: number;
+  containment?: Containment;
 }
 
 /**
@@ -73,6 +75,7 @@ export class ReplicaLauncher {
         onUnexpectedExit: () => target.onUnexpectedExit(replica),
         dependencies: target.dependencies?.() ?? {},
         secretEnv: target.secretEnv,
+        containment: this.options.containment,
       });
       const graceMs = this.options.stopGraceMs ?? 2000;
       this.running.set(replica, this.ctx.teardown.defer(`local: stop replica ${id}`, () => replica.stop(), { deadlineMs: graceMs + 10_000 }));

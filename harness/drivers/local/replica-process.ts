@@ -1,13 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ResolvedRelease } from '../driver.ts';
 import type { Logger } from '../../runner/logger.ts';
 import type { Timeline } from '../../runner/timeline.ts';
 import { probeHealth } from './health-probe.ts';
 import { removePidFile, writePidFile } from '../../process/pid-file.ts';
-import { processStartTime } from '../../process/proc-inspector.ts';
+import { namespaceMembers, processStartTime, type ProcessInfo } from '../../process/proc-inspector.ts';
 import { signalGroup, terminateGroup, waitGroupGone } from '../../process/process-group.ts';
+import type { Containment } from '../../process/containment.ts';
+import { parseInitReport, underReplicaInit } from '../../process/replica-init.ts';
+import { summarizeBootLog } from '../boot-log-summary.ts';
+import { findProgram } from '../../process/program-lookup.ts';
 import { ReplicaLog } from './replica-log.ts';
 
 export interface ReplicaOptions {
@@ -34,6 +40,8 @@ export interface ReplicaOptions {
   onUnexpectedExit?: (replica: ReplicaProcess) => void;
   /** `host:port` of each dependency, for `{url:<name>}` and `{addr:<name>}`. */
   dependencies?: Readonly<Record<string, string>>;
+  /** How it is contained (containment.ts). Default: its process group only. */
+  containment?: Containment;
 }
 
 export interface ReplicaExit {
@@ -41,6 +49,8 @@ export interface ReplicaExit {
   signal: NodeJS.Signals | null;
   /** `exited with code 1`, `was killed by SIGKILL`, `could not start: spawn x ENOENT`. */
   description: string;
+  /** The release's command ended while these processes it started still ran (it daemonized); they were stopped with it. */
+  leftRunning?: ProcessInfo[];
 }
 
 /** Why a replica never became healthy. */
@@ -58,9 +68,12 @@ export class ReplicaBootError extends Error {
 const ADDRESS_IN_USE_RE = /EADDRINUSE|address already in use/i;
 
 /**
- * One OS process of a release, in its own process group (so a stop reaches whatever it
- * spawned), running from the release's read-only store directory. Created → started →
- * stopped; `stop()` is idempotent and safe before `start()`.
+ * One replica of a release: its command, run from the release's read-only store directory
+ * under the replica init (replica-init.ts) — in a PID namespace of its own where the machine
+ * allows one (containment.ts), so everything it starts stops with it — in its own process
+ * group. The process Drillbit launched (`pid`: `unshare`, or the init itself) is Drillbit's,
+ * not the release's: its environ and cwd are what the release was started with. Created →
+ * started → stopped; `stop()` is idempotent and safe before `start()`.
  */
 export class ReplicaProcess {
   readonly id: string;
@@ -80,8 +93,10 @@ export class ReplicaProcess {
   private healthyOnce = false;
   private cleanupDone: Promise<void> | undefined;
   private startTime: number | undefined;
+  private readonly containment: Containment;
 
   constructor(private readonly options: ReplicaOptions) {
+    this.containment = options.containment ?? { kind: 'process-group', reason: 'not asked for' };
     this.id = options.id;
     this.port = options.port;
     const substitute = placeholderSubstituter(this.placeholders());
@@ -137,20 +152,32 @@ export class ReplicaProcess {
     return path;
   }
 
+  /** Whether everything it starts is found and stopped with it (a PID namespace of its own). */
+  get contained(): boolean {
+    return this.containment.kind === 'pid-namespace';
+  }
+
   /** Spawns the process. Does not wait for health (see waitHealthy). */
   start(): void {
     if (this.child || this.stopping) throw new Error(`replica ${this.id} cannot start twice or after stop`);
-    const [command, ...args] = this.argv as [string, ...string[]];
-    this.logFile.note(`start ${JSON.stringify(this.argv)} port=${this.port} cwd=${this.storePath}`);
-    const child = spawn(command, args, { cwd: this.storePath, env: this.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const program = this.argv[0] ?? '';
+    if (!findProgram(program, this.env.PATH, this.storePath)) {
+      const where = program.includes('/') ? `no executable file ${program} from ${this.storePath}` : `no such program on the replica's PATH (${this.env.PATH ?? 'unset'})`;
+      queueMicrotask(() => this.onExit({ code: null, signal: null, description: `could not start ${JSON.stringify(program)}: ${where}` }));
+      return;
+    }
+    const launched = [...(this.containment.kind === 'pid-namespace' ? this.containment.prefix : []), ...underReplicaInit(this.argv)];
+    const [command, ...args] = launched as [string, ...string[]];
+    this.logFile.note(`start ${JSON.stringify(this.argv)} port=${this.port} cwd=${this.storePath} ${this.contained ? 'in a PID namespace of its own' : `in its process group only (${this.containment.kind === 'process-group' ? this.containment.reason : ''})`}`);
+    // stdio 3: the init's report (replica-init.ts); the release's command never sees it.
+    const child = spawn(command, args, { cwd: this.storePath, env: this.env, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
     this.child = child;
     this.outputClosed = new Promise((resolve) => child.once('close', () => resolve()));
     child.stdout!.on('data', (chunk: Buffer) => this.logFile.write(chunk, 'stdout'));
     child.stderr!.on('data', (chunk: Buffer) => this.logFile.write(chunk, 'stderr'));
-    child.on('error', (error) => this.onExit({ code: null, signal: null, description: `could not start ${JSON.stringify(command)}: ${error.message}` }));
-    child.on('exit', (code, signal) =>
-      this.onExit({ code, signal, description: signal ? `was killed by ${signal}` : `exited with code ${code}` }),
-    );
+    (child.stdio[3] as Readable | null)?.on('data', (chunk: Buffer) => void this.onInitReport(chunk.toString('utf8')));
+    child.on('error', (error) => this.onExit({ code: null, signal: null, description: `could not start ${JSON.stringify(this.argv[0])}: ${error.message}` }));
+    child.on('exit', (code, signal) => this.onExit(launchedExit(code, signal)));
     if (child.pid !== undefined) {
       const pid = child.pid;
       this.startTimeRead = processStartTime(pid).then((time) => void (this.startTime = time));
@@ -203,6 +230,23 @@ export class ReplicaProcess {
     await this.cleanup();
   }
 
+  /**
+   * The init says the release's command ended while other processes of it still run: the
+   * release daemonized (or left a child behind). That is the replica's exit; what is left
+   * is named, then stopped with the whole namespace.
+   */
+  private async onInitReport(text: string): Promise<void> {
+    const report = text.split('\n').map(parseInitReport).find(Boolean);
+    const pid = this.child?.pid;
+    if (!report || pid === undefined || this.exitInfo) return;
+    const leftRunning = await namespaceMembers(pid);
+    if (leftRunning.length === 0 || this.exitInfo) return; // only zombies were left: the init ends by itself
+    const code = report.exitedStatus;
+    const shown = leftRunning.slice(0, 3).map((p) => `${p.command} (pid ${p.pid})`).join(', ');
+    this.onExit({ code, signal: null, leftRunning, description: `exited with code ${code} while ${leftRunning.length} process${leftRunning.length === 1 ? '' : 'es'} it started kept running (${shown}${leftRunning.length > 3 ? ', …' : ''})` });
+    signalGroup(pid, 'SIGKILL'); // the init goes, and the kernel takes the rest of its namespace with it
+  }
+
   private onExit(exit: ReplicaExit): void {
     if (this.exitInfo) return;
     this.exitInfo = exit;
@@ -228,12 +272,25 @@ export class ReplicaProcess {
       code: exit.code,
       signal: exit.signal,
       phase: this.healthyOnce ? 'running' : 'boot',
-      message: `replica ${this.id} ${exit.description}${this.logFile.lastStderrLine ? `: ${this.logFile.lastStderrLine}` : ''}`,
+      message: `replica ${this.id} ${exit.description}${this.explanation(exit)}`,
+      ...(exit.leftRunning ? { leftRunning: exit.leftRunning } : {}),
+      log: this.logFile.path,
     });
     await this.cleanup();
   }
 
-  /** stdout/stderr can still hold the last words of a process that just exited; wait briefly for them. */
+  /** `: <what its output says>`, plus the fix for a release that daemonized. */
+  private explanation(exit: ReplicaExit): string {
+    const said = summarizeBootLog(this.logFile.stderrText).join(' · ');
+    const parts = [said, exit.leftRunning ? DAEMONIZED_HINT : exit.code === 0 && !this.healthyOnce && !this.contained ? MAYBE_DAEMONIZED_HINT : ''].filter(Boolean);
+    return parts.length ? `: ${parts.join(' — ')}` : '';
+  }
+
+  /**
+   * stdout/stderr can still hold the last words of a process that just exited; wait briefly
+   * for them, then stop reading: a process that escaped containment may hold them open, and
+   * must not keep the harness alive.
+   */
   private async drainedOutput(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.outputClosed, new Promise((resolve) => (timer = setTimeout(resolve, 200)))]);
@@ -243,9 +300,8 @@ export class ReplicaProcess {
   private async bootFailure(): Promise<ReplicaBootError> {
     await this.drainedOutput();
     const exit = this.exitInfo!;
-    const lastLine = this.logFile.lastStderrLine;
     return new ReplicaBootError(
-      `replica ${this.id} ${exit.description} before becoming healthy${lastLine ? `: ${lastLine}` : ''}`,
+      `replica ${this.id} ${exit.description} before becoming healthy${this.explanation(exit)} (log: ${this.logFile.path})`,
       ADDRESS_IN_USE_RE.test(this.logFile.stderrText),
     );
   }
@@ -254,6 +310,8 @@ export class ReplicaProcess {
     this.cleanupDone ??= (async () => {
       await this.pidFileWritten;
       await removePidFile(this.options.workDir, this.id);
+      await this.drainedOutput();
+      for (const stream of this.child?.stdio ?? []) stream?.destroy();
       await this.logFile.close();
     })();
     return this.cleanupDone;
@@ -267,6 +325,20 @@ export class ReplicaProcess {
       this.options.log.warn(`local: pid file of ${this.id} not written: ${String(error)}`);
     }
   }
+}
+
+const DAEMONIZED_HINT = 'it daemonized: run it in the foreground (nginx: `daemon off;`, redis-server: `--daemonize no`, apachectl: `-DFOREGROUND`, PostgreSQL: `postgres -D …`, not `pg_ctl start`)';
+const MAYBE_DAEMONIZED_HINT = 'a command that exits 0 before it is healthy has usually daemonized: run it in the foreground (nginx: `daemon off;`, redis-server: `--daemonize no`)';
+
+/**
+ * How the launched process ended: `was killed by SIGTERM`, `exited with code 1`. It is
+ * Drillbit's init, which passes on a command that a signal ended as 128+n, as a shell does
+ * (and as Docker reports a container's exit code): that is told as the signal.
+ */
+function launchedExit(code: number | null, signal: NodeJS.Signals | null): ReplicaExit {
+  if (signal) return { code, signal, description: `was killed by ${signal}` };
+  const name = code !== null && code > 128 ? (Object.entries(constants.signals).find(([, n]) => n === code - 128)?.[0] as NodeJS.Signals | undefined) : undefined;
+  return name ? { code, signal: name, description: `was killed by ${name}` } : { code, signal: null, description: `exited with code ${code}` };
 }
 
 /** Replaces `{host}`, `{port}`, `{dataDir}`, `{bundle}`, `{url:<dep>}` and `{addr:<dep>}` in a command argument or env value; unknown ones stay. */

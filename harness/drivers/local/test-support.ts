@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DriverContext } from '../driver.ts';
 import { silentLogger } from '../../runner/logger.ts';
@@ -8,6 +8,8 @@ import { Timeline } from '../../runner/timeline.ts';
 /**
  * A tiny service for driver tests: answers `x-drillbit-release: $RELEASE_NAME`, health per
  * $MODE (`ok`, `unhealthy`, `crash` on boot), and keeps `/data/<key>` files in $DATA_DIR.
+ * `GET /` answers `<name> <replica pid>`, the replica's pid being the host pid of its process
+ * group (what the driver's `ReplicaHandle.pid` is): its own pid is its PID namespace's.
  */
 export const TEST_SERVER = `
 import http from 'node:http';
@@ -22,6 +24,8 @@ if (mode === 'port-race-once' && !fs.existsSync(path.join(process.env.DATA_DIR, 
 }
 if (mode === 'stubborn') process.on('SIGTERM', () => console.error('ignoring SIGTERM'));
 const name = process.env.RELEASE_NAME;
+const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+const replicaPid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2];
 http.createServer((req, res) => {
   if (req.url === '/healthz') { res.writeHead(mode === 'unhealthy' ? 503 : 200); res.end(); return; }
   if (req.url.startsWith('/data/')) {
@@ -33,7 +37,7 @@ http.createServer((req, res) => {
   }
   if (req.url === '/echo') { res.writeHead(200, { 'x-drillbit-release': name, 'x-seen-headers': JSON.stringify(req.headers) }); req.pipe(res); return; }
   res.writeHead(200, { 'x-drillbit-release': name, 'content-type': 'text/plain' });
-  res.end(name + ' ' + process.pid);
+  res.end(name + ' ' + replicaPid);
 }).listen(Number(process.env.PORT), '127.0.0.1');
 `;
 
@@ -85,4 +89,15 @@ export function processExists(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Host pids of the live processes whose command line contains `marker` (a pid a release writes itself is its namespace's, not the host's). */
+export async function pidsWithMarker(marker: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes(marker) && (await processRunning(Number(entry)))) found.push(Number(entry));
+  }
+  return found;
 }
