@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sliCheck } from './sli-check.ts';
 import { compareWithLkg, lkgEqualityCheck } from './lkg-equality-check.ts';
 import { ackedWriteCheck } from './acked-write-checker.ts';
+import { driftCheck } from './drift-check.ts';
 import type { ResolvedRelease } from '../drivers/driver.ts';
 
 const slo = { recoveryTime: '5s', availability: 0.99, p95: '100ms', dataLoss: 0, stabilization: '1s' } as const;
@@ -47,6 +48,42 @@ describe('LKG equality', () => {
   it('ignores warm replicas that do not serve', () => {
     const comparison = compareWithLkg({ shop: { replicas: [replica('sha256:aaa'), replica('sha256:bbb', { serving: false })] } }, lkgs, { shop: 1 });
     expect(comparison.shop?.match).toBe(true);
+  });
+
+  const unseenConfig = { release: 'launcher-cwd', config: 'unobservable', reason: 'this OS has no /proc' } as const;
+  it('is unknown, never passed and never failed, when nothing differs but a release or config could not be observed', () => {
+    for (const replicas of [
+      [replica('sha256:aaa'), replica('sha256:aaa', { configDigest: undefined, evidence: unseenConfig })],
+      [replica('sha256:aaa', { digest: undefined, configDigest: undefined, evidence: { release: 'unobservable', config: 'unobservable', reason: 'this OS has no /proc' } }), replica('sha256:aaa')],
+      // A driver that says nothing of where it looked: a missing config digest is not a match.
+      [replica('sha256:aaa'), replica('sha256:aaa', { configDigest: undefined })],
+    ]) {
+      const comparison = compareWithLkg({ shop: { replicas } }, lkgs, { shop: 2 });
+      expect(comparison.shop).toMatchObject({ match: false, unobservable: expect.stringMatching(/could not be observed/) });
+      const check = lkgEqualityCheck('lkg', comparison);
+      expect(check.status).toBe('unknown');
+      expect(check.message).toMatch(/^no data: unobservable: shop: the (release|configuration) of 1 of 2 serving replicas could not be observed/);
+    }
+    expect(lkgEqualityCheck('lkg', compareWithLkg({ shop: { replicas: [replica('sha256:aaa', { configDigest: undefined, evidence: unseenConfig })] } }, lkgs, { shop: 1 })).message).toContain('(this OS has no /proc)');
+  });
+  it('still fails what was observed to differ, beside what could not be observed', () => {
+    const comparison = compareWithLkg({ shop: { replicas: [replica('sha256:bbb'), replica('sha256:aaa', { configDigest: undefined, evidence: unseenConfig })] } }, lkgs, { shop: 2 });
+    expect(lkgEqualityCheck('lkg', comparison)).toMatchObject({ status: 'failed', message: expect.stringContaining('1 of 2 serving replicas run sha256:bbb') });
+    const twoServices = compareWithLkg({ shop: { replicas: [replica('sha256:bbb')] }, stock: { replicas: [replica('sha256:aaa', { configDigest: undefined, evidence: unseenConfig })] } }, new Map([['shop', lkg], ['stock', lkg]]), { shop: 1, stock: 1 });
+    expect(lkgEqualityCheck('lkg', twoServices).status).toBe('failed');
+  });
+  it('records where the digests came from', () => {
+    const evidence = { release: 'launcher-cwd', config: 'launcher-environ' } as const;
+    expect(compareWithLkg({ shop: { replicas: [replica('sha256:aaa', { evidence })] } }, lkgs, { shop: 1 }).shop).toMatchObject({ match: true, evidence });
+  });
+});
+
+describe('driftCheck', () => {
+  const desired = [{ service: 'shop', version: '1.0.0', digest: 'sha256:aaa' as const, configDigest: 'sha256:cfg' as const, replicas: 1, env: {} }];
+  it('is unknown when nothing differs but something could not be observed; a difference still fails', () => {
+    expect(driftCheck(desired, [], ['shop/shop-g1-0: config: this OS has no /proc'])).toMatchObject({ status: 'unknown', message: 'no data: unobservable: shop/shop-g1-0: config: this OS has no /proc' });
+    expect(driftCheck(desired, [{ service: 'shop', kind: 'replicas', desired: '1', observed: '0' }], ['shop/shop-g1-0: config: x']).status).toBe('failed');
+    expect(driftCheck(desired, []).status).toBe('passed');
   });
 });
 

@@ -154,6 +154,30 @@ export interface DriverContext {
   random?: () => number;
 }
 
+/**
+ * Where an observation of a replica came from — what the release itself cannot rewrite —
+ * or `unobservable` (results.json `lkg.<svc>.evidence`). An unobservable fact is never a
+ * match and never drift: the check that needs it is unknown.
+ */
+export interface ObservationEvidence {
+  /**
+   * How `digest` was known: `launcher-cwd` (local: the working directory of the process
+   * Drillbit launched — its init or `unshare`, pinned by pid and start time — which is the
+   * release's store copy), `container-image` (docker, swarm: the image the engine says the
+   * container runs), or `unobservable`.
+   */
+  release: 'launcher-cwd' | 'container-image' | 'unobservable';
+  /**
+   * How `configDigest` and `env` were known: `launcher-environ` (local: the environment of the
+   * process Drillbit launched, which is what the release was started with, whatever it does to
+   * its own), `container-config` (the engine's record of the container's Env and Cmd), or
+   * `unobservable`.
+   */
+  config: 'launcher-environ' | 'container-config' | 'unobservable';
+  /** Why something is unobservable, for the check's message. */
+  reason?: string;
+}
+
 export interface ObservedReplica {
   id: string;
   /** Digest of the release the replica actually runs, read from the running process or container. */
@@ -170,6 +194,8 @@ export interface ObservedReplica {
    * manifest's template (placeholders filled) shown as the template: what drift detection diffs.
    */
   env?: Record<string, string>;
+  /** Where `digest` and `configDigest` came from (absent on a replica that is not running). */
+  evidence?: ObservationEvidence;
 }
 
 /** What a replica's files really are, against the release it runs (drift detection). */

@@ -87,8 +87,9 @@ export interface ProcessInfo {
 
 /**
  * The live processes of the PID namespace that `launcher` (an `unshare --pid --fork`) made,
- * the namespace's init (its PID 1) excluded: what a replica's release still runs. Zombies
- * are left out (they hold nothing). Empty when the namespace is gone or /proc cannot say.
+ * the namespace's init (its PID 1) and the init's own pause (`sleep 0.2`, replica-init.ts)
+ * excluded: what a replica's release still runs. Zombies are left out (they hold nothing).
+ * Empty when the namespace is gone or /proc cannot say.
  */
 export async function namespaceMembers(launcher: number): Promise<ProcessInfo[]> {
   let namespace: string;
@@ -99,7 +100,7 @@ export async function namespaceMembers(launcher: number): Promise<ProcessInfo[]>
   } catch {
     return [];
   }
-  const members: ProcessInfo[] = [];
+  const found: (ProcessInfo & { nsPid?: string; nsParent?: string })[] = [];
   for (const entry of entries) {
     if (!/^\d+$/.test(entry) || Number(entry) === launcher) continue;
     if ((await readlink(`/proc/${entry}/ns/pid`).catch(() => '')) !== namespace) continue;
@@ -109,8 +110,11 @@ export async function namespaceMembers(launcher: number): Promise<ProcessInfo[]>
     if (!state || state === 'Z' || state === 'X' || nsPid === '1') continue;
     const cmdline = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0').filter(Boolean).join(' ');
     const name = /^Name:\s+(.*)$/m.exec(status)?.[1] ?? '?';
-    members.push({ pid: Number(entry), command: (cmdline || `[${name}]`).slice(0, 120) });
+    const parent = /^PPid:\s+(\d+)/m.exec(status)?.[1];
+    found.push({ pid: Number(entry), command: (cmdline || `[${name}]`).slice(0, 120), nsParent: parent });
   }
+  const init = await initOf(launcher);
+  const members = found.filter((p) => !(p.command === 'sleep 0.2' && p.nsParent === String(init))).map(({ pid, command }) => ({ pid, command }));
   return members.sort((a, b) => a.pid - b.pid);
 }
 
@@ -133,4 +137,11 @@ export async function replicaProcessCount(launcher: number, pgid: number): Promi
     if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') pids.add(Number(entry));
   }
   return pids.size;
+}
+
+/** The host pid of the child `launcher` forked into its namespace (the replica init), from /proc's children list. */
+async function initOf(launcher: number): Promise<number | undefined> {
+  const children = await readFile(`/proc/${launcher}/task/${launcher}/children`, 'utf8').catch(() => '');
+  const first = children.trim().split(/\s+/)[0];
+  return first ? Number(first) : undefined;
 }

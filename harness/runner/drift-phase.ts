@@ -16,9 +16,9 @@ export async function checkDrift(drill: Drill, expect: 'none' | 'drift' = 'none'
     registration: (service, digest) => recorder.registration(service, digest),
     release: (service, digest: Digest) => [...(drill.releases.get(service)?.values() ?? [])].find((r) => r.digest === digest),
   });
-  const diffs = await detectDrift(drill.environment(), desired);
+  const { diffs, unobservable } = await detectDrift(drill.environment(), desired);
   if (diffs.length) drill.ctx.timeline.emit('drift', { message: diffs.map(describeDiff).join('; '), diffs });
-  const check = driftCheck(desired, diffs);
+  const check = driftCheck(desired, diffs, unobservable);
   // Expecting drift (a drill that proves detection): caught is a pass, missed a failure.
   if (expect === 'drift' && check.status !== 'unknown') drill.addCheck({ ...check, name: `${check.name} catches the drift`, status: check.status === 'failed' ? 'passed' : 'failed', message: check.status === 'failed' ? `caught: ${check.message}` : `no drift was found: ${check.message}` });
   else drill.addCheck(check);

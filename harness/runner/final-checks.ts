@@ -1,6 +1,6 @@
 import { ackedWriteCheck } from '../checks/acked-write-checker.ts';
 import { guardCheck } from '../checks/guard-check.ts';
-import { compareWithLkg, lkgEqualityCheck } from '../checks/lkg-equality-check.ts';
+import { compareWithLkg, isUnobservable, lkgEqualityCheck } from '../checks/lkg-equality-check.ts';
 import { recoveryCheck } from '../checks/recovery-check.ts';
 import { sliCheck } from '../checks/sli-check.ts';
 import { parseDuration } from '../util/duration.ts';
@@ -37,6 +37,7 @@ export async function finishDrill(drill: Drill): Promise<void> {
 
   const latencyLimit = scenario.guard?.latency ? parseDuration(scenario.guard.latency.above) : undefined;
   drill.recovery = computeRecovery(timeline.events, drill.samples, parseDuration(scenario.slo.recoveryTime), latencyLimit);
-  const recovery = recoveryCheck(drill.recovery);
+  const unobservable = isUnobservable(drill.finalLkg) ? Object.values(drill.finalLkg).map((c) => c.unobservable).filter(Boolean).join('; ') : undefined;
+  const recovery = recoveryCheck(drill.recovery, unobservable);
   if (recovery) drill.addCheck(recovery);
 }

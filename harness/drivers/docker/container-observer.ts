@@ -41,6 +41,7 @@ export class ContainerObserver {
       configDigest: measuredConfigDigest(replica.release.manifest, replica.placeholders(), info.Config.Env ?? [], info.Config.Cmd ?? []),
       env: measuredEnv(replica.release.manifest, replica.placeholders(), info.Config.Env ?? []),
       address: port ? new URL(`http://127.0.0.1:${port}`) : undefined,
+      evidence: { release: 'container-image', config: 'container-config' },
     };
   }
 

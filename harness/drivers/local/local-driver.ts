@@ -16,6 +16,8 @@ export interface LocalDriverOptions {
   logLimitBytes?: number;
   /** `auto` (default): a PID namespace per replica where this machine allows one (containment.ts); `process-group`: never. */
   containment?: 'auto' | 'process-group';
+  /** Observe replicas through /proc. Default: where this OS has it; `false` behaves as an OS without it (what runs is unobservable). */
+  readProc?: boolean;
 }
 
 /** The embedded default driver: releases run as OS processes on loopback, no Docker. */
@@ -49,6 +51,7 @@ export class LocalDriver implements Driver {
       ports: this.ports,
       baseEnv: this.baseEnv,
       containment,
+      readProc: this.options.readProc,
       stopGraceMs: this.options.stopGraceMs,
       logLimitBytes: this.options.logLimitBytes,
     });

@@ -25,6 +25,8 @@ export interface LocalEnvironmentOptions {
   logLimitBytes?: number;
   /** How replicas are contained (containment.ts). */
   containment?: Containment;
+  /** Observe replicas through /proc. Default: where this OS has it; false behaves as an OS without it (what runs is then unobservable). */
+  readProc?: boolean;
 }
 
 interface ServiceState {
@@ -77,7 +79,7 @@ export class LocalEnvironment implements StartedEnvironment {
 
   private constructor(
     private readonly ctx: DriverContext,
-    options: LocalEnvironmentOptions,
+    private readonly options: LocalEnvironmentOptions,
   ) {
     this.launcher = new ReplicaLauncher(ctx, options, AbortSignal.any([this.closing.signal, ctx.signal]));
     this.links = new LinkProxies(ctx);
@@ -99,7 +101,7 @@ export class LocalEnvironment implements StartedEnvironment {
     assertDependenciesExist(spec);
     const { workDir } = this.ctx;
     await Promise.all(['pids', 'logs', 'data'].map((dir) => mkdir(join(workDir, dir), { recursive: true })));
-    this.useProc = await procAvailable();
+    this.useProc = this.options.readProc !== false && (await procAvailable());
     for (const [name, serviceSpec] of Object.entries(spec.services)) {
       if (!SERVICE_NAME_RE.test(name)) throw new DrillbitError('bad-input', `service name ${JSON.stringify(name)} is not usable as a directory name`, { hint: 'use letters, digits, ".", "_" or "-"' });
       const dataDir = join(workDir, 'data', name);

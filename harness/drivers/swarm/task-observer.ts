@@ -27,15 +27,21 @@ export function slotOf(replicaId: string): number | undefined {
 export async function observeTask(state: { name: string; spec: { container?: { port?: number }; dependsOn?: string[] } }, task: TaskView, serving: boolean, release: ResolvedRelease | undefined, dependencies: Readonly<Record<string, string>>): Promise<ObservedReplica> {
   const address = task.hostPort ? new URL(`http://127.0.0.1:${task.hostPort}`) : undefined;
   const running = task.state === 'running' && !task.paused;
+  const observable = release !== undefined && task.env !== undefined && task.args !== undefined;
   const healthy = running && task.health !== 'unhealthy' && address !== undefined && release !== undefined && (await probe(address, release.manifest.health.path));
   return {
     id: replicaIdOf(state.name, task),
     digest: task.digest as Digest | undefined,
-    configDigest: release && task.env && task.args ? measured(release, state.spec.container?.port ?? CONTAINER_PORT, task, dependencies) : undefined,
+    configDigest: observable ? measured(release, state.spec.container?.port ?? CONTAINER_PORT, task, dependencies) : undefined,
     healthy,
     serving,
     pid: task.pid,
     address,
+    evidence: {
+      release: task.digest ? 'container-image' : 'unobservable',
+      config: observable ? 'container-config' : 'unobservable',
+      ...(observable && task.digest ? {} : { reason: !release ? 'its image is not a release of this drill' : 'its container is not known to the engine yet' }),
+    },
   };
 }
 

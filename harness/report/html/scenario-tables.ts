@@ -88,10 +88,11 @@ export function lkgTable(r: ScenarioResult): string {
     service,
     { text: shortDigest(l.expected), cls: 'digest', title: l.expected },
     { text: shortDigest(l.observed), cls: 'digest', title: l.observed },
-    statusCell(l.match ? 'yes' : 'no', l.match ? 'match' : 'differs'),
-    l.reason ?? '',
+    l.match ? statusCell('yes', 'match') : l.unobservable ? statusCell('no-data', 'unobservable') : statusCell('no', 'differs'),
+    l.reason ?? l.unobservable ?? '',
+    l.evidence ? `${l.evidence.release}, ${l.evidence.config}` : '',
   ]);
-  return table(['service', 'expected (LKG)', 'observed', '', 'why'], rows, { cls: 'lkg' });
+  return table(['service', 'expected (LKG)', 'observed', '', 'why', 'evidence'], rows, { cls: 'lkg' });
 }
 
 export function dataTable(r: ScenarioResult): string {
