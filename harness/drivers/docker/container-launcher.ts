@@ -127,6 +127,7 @@ export class ContainerLauncher {
       stopTimeoutSeconds: this.stopTimeoutSeconds,
       onUnexpectedExit: () => target.onUnexpectedExit(replica),
       down: this.down,
+      workDir: this.ctx.workDir,
       container: target.container,
       secretEnv: target.secretEnv,
     });

@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import { DrillbitError, errorMessage } from '../../errors.ts';
@@ -9,6 +11,9 @@ import type { MemoryLimit } from '../fault-surface.ts';
 import { probeHealth } from '../local/health-probe.ts';
 import { ReplicaBootError } from '../local/replica-process.ts';
 import { describeExit, type ContainerExit } from './container-exit.ts';
+import { listeningSockets, onlyLoopbackOn } from './container-listeners.ts';
+import { summarizeBootLog } from '../boot-log-summary.ts';
+import { redact } from '../../secrets/redaction.ts';
 import { memoryLimitOf } from './container-memory.ts';
 import { containerSpec, type ContainerSpec } from './container-spec.ts';
 import { describeDockerError, engineError, isNotFound, isNotModified, type DockerEngine } from './docker-engine.ts';
@@ -37,7 +42,12 @@ export interface ContainerReplicaOptions {
   container?: ContainerSettings;
   /** Secret env of the service (its scenario's `secrets`, read at run start): given to every replica, never written to any output. */
   secretEnv?: Readonly<Record<string, string>>;
+  /** The attempt's work directory: a container that fails or exits leaves its log tail in `logs/<replica>.log` there (the container itself is removed). */
+  workDir?: string;
 }
+
+/** Lines of a container's log kept when it fails (`docker logs --tail`). */
+const LOG_TAIL_LINES = 200;
 
 /**
  * One replica as one container of the release's image, on the attempt's network, with
@@ -210,11 +220,27 @@ export class ContainerReplica {
         return;
       }
       last = probe.detail;
+      const unreachable = await this.listensOnLoopbackOnly();
+      if (unreachable) throw new ReplicaBootError(`replica ${this.id} (container ${this.containerId?.slice(0, 12)}) ${unreachable}${await this.savedLog()}`);
       await Promise.race([sleep(Math.min(intervalMs, Math.max(0, deadline - performance.now()))), this.exitedPromise, aborted]);
     }
     if (signal.aborted) throw new ReplicaBootError(`replica ${this.id}: start aborted`);
-    const lines = await this.lastWords(3);
-    throw new ReplicaBootError(`health check GET ${path} on replica ${this.id} did not return 200 within ${timeoutMs}ms (last: ${last})${lines.length ? `; last log lines: ${lines.join(' | ')}` : ''}`);
+    const said = summarizeBootLog((await this.lastWords(50)).join('\n'));
+    throw new ReplicaBootError(`health check GET ${path} on replica ${this.id} did not return 200 within ${timeoutMs}ms (last: ${last})${said.length ? `; its log: ${said.join(' · ')}` : ''}${await this.savedLog()}`);
+  }
+
+  /**
+   * The classic container mistake, told at once instead of after the health timeout: the
+   * release listens on its port only on loopback inside its container, where the published
+   * port cannot reach it. Read from the container's own socket table (its init's
+   * /proc/<pid>/net/tcp, on this host); undefined when that is not so, or cannot be read.
+   */
+  private async listensOnLoopbackOnly(): Promise<string | undefined> {
+    if (this.hostPid === undefined) return undefined;
+    const listeners = await listeningSockets(this.hostPid);
+    if (!listeners || !onlyLoopbackOn(listeners, this.spec.port)) return undefined;
+    const where = listeners.filter((l) => l.port === this.spec.port).map((l) => `${l.address}:${l.port}`).join(', ');
+    return `listens on ${where} inside its container, which its published port cannot reach: listen on all interfaces — give it {host} (0.0.0.0 in a container, 127.0.0.1 on the local driver), e.g. "HOST": "{host}" in its release.json env, or bind 0.0.0.0 / ::`;
   }
 
   /** A quick health GET on the published port (observe, and before an instant rollback). */
@@ -366,7 +392,8 @@ export class ContainerReplica {
 
   private async reportUnexpectedExit(exit: ContainerExit, atMs: number): Promise<void> {
     const { service, release, timeline } = this.options;
-    const lines = this.containerId ? await this.options.engine.lastLogLines(this.containerId, 1, 'stderr') : [];
+    const said = summarizeBootLog((await this.lastWords(50)).join('\n'));
+    const log = await this.saveLog();
     timeline.emit('replica-exit', {
       exitedAtMs: Math.round(atMs * 100) / 100,
       service,
@@ -378,14 +405,37 @@ export class ContainerReplica {
       code: exit.code,
       signal: exit.signal,
       phase: this.healthyOnce ? 'running' : 'boot',
-      message: `replica ${this.id} ${exit.description}${lines[0] ? `: ${lines[0]}` : ''}`,
+      message: `replica ${this.id} ${exit.description}${said.length ? `: ${said.join(' · ')}` : ''}`,
+      ...(log ? { log } : {}),
     });
   }
 
+  /** Exited before it was healthy: what its log says about why (the error, its message, its first frame), and where the log is kept. */
   private async bootFailure(): Promise<ReplicaBootError> {
     const exit = await this.exitedPromise;
-    const lines = await this.lastWords(3);
-    return new ReplicaBootError(`replica ${this.id} (container ${this.containerId?.slice(0, 12)}) ${exit.description} before becoming healthy${lines.length ? `: ${lines.join(' | ')}` : ''}`);
+    const said = summarizeBootLog((await this.lastWords(50)).join('\n'));
+    return new ReplicaBootError(`replica ${this.id} (container ${this.containerId?.slice(0, 12)}) ${exit.description} before becoming healthy${said.length ? `: ${said.join(' · ')}` : ''}${await this.savedLog()}`);
+  }
+
+  /** ` (log: <path>)`, once the container's log tail is saved; empty when it could not be. */
+  private async savedLog(): Promise<string> {
+    const path = await this.saveLog();
+    return path ? ` (log: ${path})` : '';
+  }
+
+  /** Keeps the container's log tail in the work dir (`logs/<replica>.log`): the container is removed, its log with it. */
+  private async saveLog(): Promise<string | undefined> {
+    if (!this.containerId || !this.options.workDir) return undefined;
+    const lines = await this.options.engine.lastLogLines(this.containerId, LOG_TAIL_LINES, 'both', LOG_TAIL_LINES);
+    if (lines.length === 0) return undefined;
+    const path = join(this.options.workDir, 'logs', `${this.id}.log`);
+    try {
+      await mkdir(join(this.options.workDir, 'logs'), { recursive: true });
+      await writeFile(path, `${redact(lines.join('\n'))}\n`);
+      return path;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Its last stderr lines, or its last output lines when it wrote nothing to stderr. */

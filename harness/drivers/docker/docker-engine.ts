@@ -171,9 +171,9 @@ export class DockerEngine {
   }
 
   /** The last lines a container wrote (stdout and stderr, or only `stderr`), demultiplexed, for error messages; empty when unreadable. */
-  async lastLogLines(id: string, lines = 5, streams: 'both' | 'stderr' = 'both'): Promise<string[]> {
+  async lastLogLines(id: string, lines = 5, streams: 'both' | 'stderr' = 'both', tail = 50): Promise<string[]> {
     try {
-      const raw = (await this.docker.getContainer(id).logs({ stdout: streams === 'both', stderr: true, tail: 50, follow: false })) as unknown as Buffer;
+      const raw = (await this.docker.getContainer(id).logs({ stdout: streams === 'both', stderr: true, tail, follow: false })) as unknown as Buffer;
       return demultiplex(raw).split('\n').map((l) => l.trimEnd()).filter(Boolean).slice(-lines);
     } catch {
       return [];

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
@@ -208,6 +208,20 @@ describe('LocalDriver', () => {
     await env.deploy('shop', racy);
     expect((await hit(env.address('shop'))).release).toBe('racy');
     expect(ctx.timeline.events.filter((e) => e.type === 'replica-exit').map((e) => e.message)).toEqual([expect.stringContaining('EADDRINUSE')]);
+  });
+
+  it('a release that crashes on boot says why: its error, what continues it and its first frame, and the log\'s path — not Node\'s version trailer', async () => {
+    const dir = await writeTestBundle(join(root, 'bundles'), 'missing-module', { command: ['node', 'server.cjs'] });
+    await writeFile(join(dir, 'server.cjs'), "const pad = require('left-pad');\n");
+    const crash = await driver.resolveRelease('shop', 'missing-module', dir, root, { storeDir: join(root, 'store') });
+    const { env, ctx } = await up();
+    const rejected = (await env.deploy('shop', crash).catch((error: unknown) => error)) as Error;
+    expect(rejected).toBeInstanceOf(DeployRejectedError);
+    expect(rejected.message).toMatch(/replica shop-g1-0 exited with code 1 before becoming healthy: Error: Cannot find module 'left-pad' · Require stack: · - .*server\.cjs · at Object\.<anonymous> \(.*server\.cjs:1:13\) \(log: (.*)\)$/);
+    const log = /\(log: (.*)\)$/.exec(rejected.message)![1]!;
+    expect(log).toBe(join(ctx.workDir, 'logs', 'shop-g1-0.log'));
+    expect(await readFile(log, 'utf8')).toContain('Node.js v');
+    expect(rejected.message).not.toContain('Node.js v');
   });
 
   it('rejects a release whose command does not exist', async () => {
