@@ -75,9 +75,9 @@ function scenario(name: string, releases: Record<string, string>, steps: unknown
   return file;
 }
 
-function run(file: string, output: string) {
+function run(file: string, output: string, extraEnv: Record<string, string> = {}) {
   const started = performance.now();
-  const result = spawnSync(process.execPath, [join(projectRoot, 'bin/drillbit.mjs'), 'run', file, '--output', output], { cwd: project, env, encoding: 'utf8', timeout: 120_000 });
+  const result = spawnSync(process.execPath, [join(projectRoot, 'bin/drillbit.mjs'), 'run', file, '--output', output], { cwd: project, env: { ...env, ...extraEnv }, encoding: 'utf8', timeout: 120_000 });
   return { ...result, ms: performance.now() - started, results: existsSync(join(output, 'results.json')) ? JSON.parse(readFileSync(join(output, 'results.json'), 'utf8')) : undefined };
 }
 
@@ -140,4 +140,23 @@ describe('a release that daemonizes, on the local driver', () => {
       await expect.poll(() => pidsWithMarker(mark), { timeout: 5_000 }).toEqual([]);
     }, 150_000);
   }
+
+  it('without a PID namespace (DRILLBIT_LOCAL_CONTAINMENT=process-group) the helper escapes, as the run warns, but its open stderr does not keep drillbit run from ending', async () => {
+    const mark = marker('uncontained');
+    const file = scenario('uncontained helper', { good: leavesHelperBundle(mark) }, [{ kind: 'deploy', service: 'web', release: 'good' }, { kind: 'steady', for: '1s' }]);
+    const result = run(file, join(project, 'out-uncontained'), { DRILLBIT_LOCAL_CONTAINMENT: 'process-group' });
+    const left = await pidsWithMarker(mark);
+    for (const pid of left) process.kill(pid, 'SIGKILL'); // what containment would have stopped
+    expect(result.error, 'drillbit run ended by itself').toBeUndefined();
+    expect(result.status, result.stderr + result.stdout).toBe(0);
+    expect(result.stderr).toContain('replicas run in their process group only, not in a PID namespace (asked for: DRILLBIT_LOCAL_CONTAINMENT=process-group): a release that daemonizes escapes its replica');
+    expect(left).toHaveLength(1);
+  }, 150_000);
+
+  it('DRILLBIT_LOCAL_CONTAINMENT with another value is bad input, naming it', () => {
+    const result = run(scenario('bad containment', { good: goodBundle() }, [{ kind: 'deploy', service: 'web', release: 'good' }]), join(project, 'out-bad'), { DRILLBIT_LOCAL_CONTAINMENT: 'cgroup' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('DRILLBIT_LOCAL_CONTAINMENT: expected auto or process-group, got "cgroup"');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
 });

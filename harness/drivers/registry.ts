@@ -9,7 +9,7 @@ export type DriverEnvironment = Readonly<Record<string, string | undefined>>;
 
 /** Every driver, by the name `--driver` takes. Explicit, so importing a driver has no side effect. */
 export const drivers: Readonly<Record<string, (env: DriverEnvironment) => Driver>> = {
-  local: () => new LocalDriver(),
+  local: (env) => LocalDriver.fromEnvironment(env),
   docker: (env) => DockerDriver.fromEnvironment(env),
   swarm: (env) => SwarmDriver.fromEnvironment(env),
 };

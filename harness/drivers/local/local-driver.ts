@@ -4,6 +4,7 @@ import { prepareStoreSurroundings } from '../../release/store-surroundings.ts';
 import { LocalEnvironment } from './local-environment.ts';
 import { PortAllocator } from './port-allocator.ts';
 import { replicaBaseEnv } from './replica-base-env.ts';
+import { DrillbitError } from '../../errors.ts';
 import { probeContainment, type Containment } from '../../process/containment.ts';
 
 
@@ -32,6 +33,19 @@ export class LocalDriver implements Driver {
     this.baseEnv = options.baseEnv ?? replicaBaseEnv(process.env);
   }
 
+  /**
+   * The driver as the CLI makes it: replicas' base environment from `env`, and
+   * `DRILLBIT_LOCAL_CONTAINMENT` (`auto`, the default, or `process-group`: no PID namespace,
+   * for a machine where one breaks something) — anything else is bad input (exit 2).
+   */
+  static fromEnvironment(env: Readonly<Record<string, string | undefined>>): LocalDriver {
+    const containment = env.DRILLBIT_LOCAL_CONTAINMENT || 'auto';
+    if (containment !== 'auto' && containment !== 'process-group') {
+      throw new DrillbitError('bad-input', `DRILLBIT_LOCAL_CONTAINMENT: expected auto or process-group, got ${JSON.stringify(containment)}`, { hint: 'unset it (auto: a PID namespace per replica where the machine allows one), or set it to process-group' });
+    }
+    return new LocalDriver({ baseEnv: replicaBaseEnv(env), containment });
+  }
+
   /** Folders above the store say nothing to a release (store-surroundings.ts). */
   async prepareStore(storeDir: string): Promise<string[]> {
     return (await prepareStoreSurroundings(storeDir)).warnings;
@@ -43,7 +57,7 @@ export class LocalDriver implements Driver {
 
   async up(env: EnvironmentSpec, ctx: DriverContext): Promise<LocalEnvironment> {
     const containment = await this.containmentHere();
-    if (containment.kind === 'process-group' && this.options.containment !== 'process-group' && !this.warnedUncontained) {
+    if (containment.kind === 'process-group' && !this.warnedUncontained) {
       this.warnedUncontained = true;
       ctx.log.warn(`local: replicas run in their process group only, not in a PID namespace (${containment.reason}): a release that daemonizes escapes its replica and is not stopped with it`);
     }
@@ -59,7 +73,7 @@ export class LocalDriver implements Driver {
 
   /** Probed once per driver: a PID namespace per replica, or why not. */
   private containmentHere(): Promise<Containment> {
-    if (this.options.containment === 'process-group') return Promise.resolve({ kind: 'process-group', reason: 'the driver was asked for process groups only' });
+    if (this.options.containment === 'process-group') return Promise.resolve({ kind: 'process-group', reason: 'asked for: DRILLBIT_LOCAL_CONTAINMENT=process-group' });
     this.containment ??= probeContainment();
     return this.containment;
   }
