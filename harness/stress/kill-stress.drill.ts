@@ -3,12 +3,15 @@ import { defineScenario, deploy, expectRollback, fault, steady, verifyRestored, 
 /**
  * The drill `kill-stress.ts` kills at random points: every phase it has to survive — a
  * deploy of two services, a pause and a link latency in place, a disk filled, a bad
- * release that the guard rolls back, the verification — within about 10 s.
+ * release that the guard rolls back, the verification — within about 10 s. A third
+ * service's release leaves a detached process with an empty environment behind
+ * (escaping-sidecar/): only its replica's containment stops it.
  */
 export default defineScenario({
   name: 'kill stress: deploy, faults, guard rollback, verify',
   services: {
     stock: { releases: { v1: 'fixtures/stock/v1' } },
+    sidecar: { releases: { v1: 'harness/stress/escaping-sidecar' } },
     shop: { releases: { good: 'fixtures/shop/v1-with-stock', bad: 'fixtures/shop/v2-errors-with-stock' }, replicas: 2, dependsOn: ['stock'] },
   },
   traffic: { target: 'shop', rate: 50, reads: ['/products'], writes: '/orders' },
@@ -16,6 +19,7 @@ export default defineScenario({
   guard: { errorRate: { above: 0.05, for: '500ms' }, then: 'rollback' },
   steps: [
     deploy('stock', 'v1'),
+    deploy('sidecar', 'v1'),
     deploy('shop', 'good'),
     steady('1s'),
     fault.pause({ service: 'shop', replica: 0 }, {}, { for: '2s', wait: false }),

@@ -19,7 +19,8 @@ import { processSnapshot, processesOfRun, processesWithArgs, stillRunning } from
  * (uniform over a full run's journal) and a delay after it (0-300 ms), all from the seed, so
  * a run of the script replays. After SIGINT/SIGTERM the run itself must exit 130 with its
  * results marked aborted and leave nothing; after SIGKILL, `drillbit clean` must leave
- * nothing. "Nothing": no process carrying the run's id, no stopped process, no watchdog, no
+ * nothing. "Nothing": no process carrying the run's id, no detached helper of the escaping
+ * sidecar (its own session, an empty env: only containment stops it), no stopped process, no watchdog, no
  * container, network or volume with its label, no fault effect (a paused process, a fill
  * file, a hog, a paused container), and the run marked finished. Proxies run inside the
  * harness (they die with it) or as labelled containers (counted); Drillbit adds no
@@ -172,6 +173,8 @@ function leftoversOf(runId: string, runDir: string): string[] {
   const stopped = processes.map(processSnapshot).filter((p) => p?.state === 'T');
   if (stopped.length) left.push(`${stopped.length} stopped process(es)`);
   if (processesWithArgs('watchdog.ts', runDir).length) left.push('its watchdog');
+  const escaped = processesWithArgs(`drillbit-escaped-helper-${runId}`);
+  if (escaped.length) left.push(`${escaped.length} detached helper(s) of the escaping sidecar`);
   if (dockerAvailable()) {
     for (const kind of ['container', 'network', 'volume'] as const) {
       const ids = docker([kind, 'ls', ...(kind === 'container' ? ['-a'] : []), '-q', '--filter', `label=drillbit.run=${runId}`]);
