@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DrillbitError } from '../../errors.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { buildBaseImageArchive, type BaseImageSources } from './base-image.ts';
+import { hostPathsKey } from './host-path-entries.ts';
 import type { DockerEngine } from './docker-engine.ts';
 
 export interface BaseImage {
@@ -26,16 +28,19 @@ interface CacheEntry {
  * The host-built base image (base-image.ts) in the engine, loaded only when the engine
  * lacks its ID. Packing 100 MB of node to learn the ID is the slow part, so the ID is
  * cached in `<storeDir>/docker-base-image.json` under a key made of each source file's
- * real path, size and mtime: a new node binary (or busybox) means a new key.
+ * real path, size and mtime: a new node binary (or busybox) means a new key. A base with
+ * extra host paths has a tag and a cache file of its own (named by a hash of the paths), so
+ * runs with and without them do not evict each other's ID.
  */
 export async function ensureBaseImage(engine: DockerEngine, sources: BaseImageSources, storeDir: string): Promise<BaseImage> {
   const key = await sourcesKey(sources);
-  const cacheFile = join(storeDir, CACHE_FILE);
+  const variant = extrasVariant(sources);
+  const cacheFile = join(storeDir, variant ? `docker-base-image-${variant}.json` : CACHE_FILE);
   const cached = await readCache(cacheFile, key);
   if (cached && (await engine.inspectImage(cached.id))) return { id: cached.id, tag: cached.tag };
 
   const version = process.versions.node;
-  const built = await buildBaseImageArchive(sources, `drillbit/node-base:${version}`);
+  const built = await buildBaseImageArchive(sources, `drillbit/node-base:${version}${variant ? `-${variant}` : ''}`);
   const tag = built.tag;
   if (!(await engine.inspectImage(built.imageId))) {
     await engine.loadArchive(built.archive);
@@ -60,7 +65,17 @@ async function sourcesKey(sources: BaseImageSources): Promise<string> {
       return `${path}:${info.size}:${Math.trunc(info.mtimeMs)}`;
     }),
   );
-  return parts.join('|');
+  const extras = sources.extras?.length ? `|${sha256(await hostPathsKey(sources.extras))}` : '';
+  return parts.join('|') + extras;
+}
+
+/** 12 hex digits naming the set of extra host paths (none: the default base). */
+function extrasVariant(sources: BaseImageSources): string | undefined {
+  return sources.extras?.length ? sha256(sources.extras.join('\0')).slice(0, 12) : undefined;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 async function readCache(file: string, key: string): Promise<CacheEntry | undefined> {

@@ -1,10 +1,7 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile, realpath, stat } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import tar from 'tar-stream';
-
-const run = promisify(execFile);
+import { hostPathEntries, linkedLibraries, type RootfsEntry } from './host-path-entries.ts';
 
 /** Where the base image's files come from on this host. */
 export interface BaseImageSources {
@@ -12,6 +9,13 @@ export interface BaseImageSources {
   node: string;
   /** A static busybox for a shell in the image (wait strategies, exec); skipped when absent. */
   busybox?: string;
+  /**
+   * Host paths copied in at the same paths, for releases that run host programs rather than
+   * node (`/usr/sbin/nginx`, `/usr/bin/python3`, `/usr/lib/python3.11`, `/etc/nginx/mime.types`):
+   * files, directories with everything under them, symlinks with what they point to; every
+   * ELF file brings the libraries `ldd` lists (host-path-entries.ts). Default none.
+   */
+  extras?: readonly string[];
 }
 
 export interface BaseImageArchive {
@@ -21,13 +25,7 @@ export interface BaseImageArchive {
   tag: string;
 }
 
-interface Entry {
-  path: string;
-  content?: Buffer;
-  mode: number;
-  type: 'file' | 'directory' | 'symlink';
-  linkname?: string;
-}
+type Entry = RootfsEntry;
 
 /** Every entry's time, so the layer (and so the image ID) depends on content only. */
 const EPOCH = new Date('2000-01-01T00:00:00Z');
@@ -48,7 +46,7 @@ export async function buildBaseImageArchive(sources: BaseImageSources, tag: stri
       architecture: 'amd64',
       os: 'linux',
       created: EPOCH.toISOString(),
-      config: { Env: ['PATH=/usr/local/bin:/usr/bin:/bin'], Cmd: ['node'], WorkingDir: '/', Labels: { 'drillbit.base': 'node' } },
+      config: { Env: ['PATH=/usr/local/bin:/usr/bin:/bin'], Cmd: ['node'], WorkingDir: '/', Labels: baseLabels(sources) },
       rootfs: { type: 'layers', diff_ids: [diffId] },
       history: [{ created: EPOCH.toISOString(), created_by: 'drillbit base image (host node + its libraries)' }],
     }),
@@ -77,16 +75,17 @@ async function rootfsEntries(sources: BaseImageSources): Promise<Entry[]> {
     await addFile('bin/busybox', sources.busybox);
     for (const applet of BUSYBOX_APPLETS) files.set(`bin/${applet}`, { path: `bin/${applet}`, type: 'symlink', linkname: 'busybox', mode: 0o777 });
   }
+  for (const entry of await hostPathEntries(sources.extras ?? [])) files.set(entry.path, entry);
   files.set('etc/passwd', { path: 'etc/passwd', type: 'file', mode: 0o644, content: Buffer.from('root:x:0:0:root:/root:/bin/sh\nnode:x:1000:1000:node:/home/node:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n') });
   files.set('etc/group', { path: 'etc/group', type: 'file', mode: 0o644, content: Buffer.from('root:x:0:\nnode:x:1000:\nnogroup:x:65534:\n') });
   const dirs: Entry[] = [...directoriesOf([...files.keys()]), 'tmp', 'root', 'home/node', 'data', 'app'].map((d) => ({ path: `${d}/`, type: 'directory', mode: d === 'tmp' ? 0o1777 : 0o755 }));
   return [...dedupe(dirs), ...files.values()].sort((a, b) => a.path.localeCompare(b.path));
 }
 
-/** The shared libraries `ldd` lists for a binary, by absolute path (vdso excluded). */
-async function linkedLibraries(binary: string): Promise<string[]> {
-  const { stdout } = await run('ldd', [binary]);
-  return [...stdout.matchAll(/(\/[^\s]+)\s+\(0x/g)].map((m) => m[1]!);
+/** The image's labels: the host paths it carries besides node, when there are any (the default base keeps its ID). */
+function baseLabels(sources: BaseImageSources): Record<string, string> {
+  const extras = sources.extras ?? [];
+  return extras.length ? { 'drillbit.base': 'node', 'drillbit.base.extras': extras.join(':') } : { 'drillbit.base': 'node' };
 }
 
 function directoriesOf(paths: string[]): string[] {
@@ -111,7 +110,7 @@ async function packTar(entries: Entry[]): Promise<Buffer> {
     pack.on('error', reject);
   });
   for (const entry of entries) {
-    const header = { name: entry.path, mode: entry.mode, mtime: EPOCH, uid: 0, gid: 0, uname: 'root', gname: 'root', type: entry.type, linkname: entry.linkname };
+    const header = { name: entry.path, mode: entry.mode, mtime: entry.mtime ?? EPOCH, uid: 0, gid: 0, uname: 'root', gname: 'root', type: entry.type, linkname: entry.linkname };
     await new Promise<void>((resolve, reject) => {
       const done = (error?: Error | null) => (error ? reject(error) : resolve());
       if (entry.content) pack.entry(header, entry.content, done);

@@ -21,6 +21,13 @@ export interface DockerDriverOptions {
   nodeBinary?: string;
   /** A static busybox for a shell in the host-built base image. Default `/bin/busybox` when it exists. */
   busybox?: string;
+  /**
+   * Host paths the host-built base image also carries, at the same paths, for bundles that run
+   * host programs (`['/usr/sbin/nginx', '/etc/nginx/mime.types', '/usr/bin/python3', '/usr/lib/python3.11']`):
+   * files, directories, symlinks and the libraries `ldd` lists for each ELF file. Default none;
+   * the CLI takes `DRILLBIT_DOCKER_BASE_EXTRAS` (`:`-separated). Not with `baseImage`.
+   */
+  baseExtras?: readonly string[];
   /** `docker stop -t` when the driver stops a container, in seconds. Default 2. */
   stopTimeoutSeconds?: number;
   /** The compose tool that reads a scenario's compose file (`config`). Default `['docker-compose']`; `['docker', 'compose']` for v2. */
@@ -52,7 +59,12 @@ export class DockerDriver implements Driver {
   constructor(private readonly options: DockerDriverOptions = {}) {
     this.engine = new DockerEngine(options.engine ?? dockerFromEnvironment({}));
     const busybox = options.busybox ?? (existsSync('/bin/busybox') ? '/bin/busybox' : undefined);
-    this.images = new ReleaseImages(this.engine, { baseImage: options.baseImage, baseSources: { node: options.nodeBinary ?? process.execPath, busybox } });
+    if (options.baseImage && options.baseExtras?.length) {
+      throw new DrillbitError('bad-input', `base image extras (${options.baseExtras.join(':')}) are for the host-built base image, not for ${options.baseImage}`, {
+        hint: 'put those programs in your own base image, or drop DRILLBIT_DOCKER_BASE_EXTRAS',
+      });
+    }
+    this.images = new ReleaseImages(this.engine, { baseImage: options.baseImage, baseSources: { node: options.nodeBinary ?? process.execPath, busybox, extras: options.baseExtras } });
     this.proxyImages = new FaultProxyImages(this.engine);
   }
 
@@ -62,7 +74,7 @@ export class DockerDriver implements Driver {
     if (faultProxy !== undefined && faultProxy !== 'container' && faultProxy !== 'host') {
       throw new DrillbitError('bad-input', `DRILLBIT_DOCKER_FAULT_PROXY must be "container" or "host", got ${JSON.stringify(faultProxy)}`);
     }
-    return new DockerDriver({ faultProxy, ...options, engine: dockerFromEnvironment(env) });
+    return new DockerDriver({ faultProxy, baseExtras: baseExtrasFromEnvironment(env), ...options, engine: dockerFromEnvironment(env) });
   }
 
   /**
@@ -110,6 +122,18 @@ export class DockerDriver implements Driver {
     return () => image;
   }
 
+}
+
+/** `DRILLBIT_DOCKER_BASE_EXTRAS`: host paths for the host-built base image, `:`-separated (as PATH). */
+export function baseExtrasFromEnvironment(env: Readonly<Record<string, string | undefined>>): string[] | undefined {
+  const paths = (env.DRILLBIT_DOCKER_BASE_EXTRAS ?? '').split(':').map((p) => p.trim()).filter(Boolean);
+  const relative = paths.filter((p) => !isAbsolute(p));
+  if (relative.length) {
+    throw new DrillbitError('bad-input', `DRILLBIT_DOCKER_BASE_EXTRAS: ${relative.map((p) => JSON.stringify(p)).join(', ')} ${relative.length === 1 ? 'is not an absolute path' : 'are not absolute paths'}`, {
+      hint: 'name host paths, absolute, separated by ":" (DRILLBIT_DOCKER_BASE_EXTRAS=/usr/sbin/nginx:/etc/nginx/mime.types)',
+    });
+  }
+  return paths.length ? paths : undefined;
 }
 
 /**

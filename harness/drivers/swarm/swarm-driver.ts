@@ -1,14 +1,13 @@
 import { existsSync } from 'node:fs';
 import type { Driver, DriverContext, EnvironmentSource, EnvironmentSpec, ReleasesByService, ResolvedEnvironment, ResolvedRelease } from '../driver.ts';
-import { DockerDriver, type DockerDriverOptions } from '../docker/docker-driver.ts';
+import { baseExtrasFromEnvironment, DockerDriver, type DockerDriverOptions } from '../docker/docker-driver.ts';
 import { dockerFromEnvironment } from '../docker/docker-engine.ts';
 import type { HealthProbe } from './service-spec.ts';
-import { requireSwarmManager } from './swarm-manager.ts';
-import { bridgeGateway } from './bridge-gateway.ts';
+import { bridgeGateway, requireSwarmManager } from './swarm-manager.ts';
 import { SwarmEnvironment } from './swarm-environment.ts';
 import { serviceNameClashes } from './swarm-names.ts';
 
-export interface SwarmDriverOptions extends Pick<DockerDriverOptions, 'engine' | 'baseImage' | 'nodeBinary' | 'busybox'> {
+export interface SwarmDriverOptions extends Pick<DockerDriverOptions, 'engine' | 'baseImage' | 'nodeBinary' | 'busybox' | 'baseExtras'> {
   /** How Swarm probes each task's health: busybox `wget`, or `node -e fetch`. Default `wget` with the host-built base and busybox, else `node`. */
   probe?: HealthProbe;
   /** Swarm's own update/rollback/health-check defaults instead of the drill's (the bench compares them). Default false. */
@@ -36,7 +35,7 @@ export class SwarmDriver implements Driver {
 
   /** What the CLI's registry calls: the engine `DOCKER_HOST` names (default the system socket), which must be a swarm manager. */
   static fromEnvironment(env: Readonly<Record<string, string | undefined>>, options: Omit<SwarmDriverOptions, 'engine'> = {}): SwarmDriver {
-    return new SwarmDriver({ ...options, engine: dockerFromEnvironment(env) });
+    return new SwarmDriver({ baseExtras: baseExtrasFromEnvironment(env), ...options, engine: dockerFromEnvironment(env) });
   }
 
   get engine() {
