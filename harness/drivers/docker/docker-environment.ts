@@ -18,6 +18,7 @@ import { engineError, type DockerEngine } from './docker-engine.ts';
 import { AttemptNames, BUNDLE_DIR, LABELS } from './docker-names.ts';
 import { removeLabelled, writeAttemptRecord } from './labelled-resources.ts';
 import { NetworkPartitions } from './network-partitions.ts';
+import { findBridgeGateway, hostInterfaces, type BridgeNetworkInfo } from './network-gateway.ts';
 
 export interface DockerEnvironmentOptions {
   engine: DockerEngine;
@@ -146,8 +147,9 @@ export class DockerEnvironment implements StartedEnvironment {
     const network = await engine.docker.createNetwork({ Name: names.network, Driver: 'bridge', CheckDuplicate: true, Labels: names.labels() }).catch((error: unknown) => {
       throw engineError(`create network ${names.network}`, error);
     });
-    const gateway = (await network.inspect()).IPAM?.Config?.[0]?.Gateway as string | undefined;
-    if (!gateway) throw new DrillbitError('infrastructure', `docker: network ${names.network} has no gateway address; containers could not reach their dependencies`);
+    const found = findBridgeGateway((await network.inspect()) as BridgeNetworkInfo, await hostInterfaces());
+    if (found.address === undefined) throw new DrillbitError('infrastructure', `docker: no address of this host on network ${names.network} (${found.tried.join('; ')}); containers could not reach their dependencies`);
+    const gateway = found.address;
 
     // Compose named volumes (other than a service's {dataDir}): one per attempt, shared, labelled like the rest.
     for (const volume of sharedVolumes(spec).map((v) => sharedVolumeName(names, v))) {

@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { promisify } from 'node:util';
-import { DrillbitError } from '../../errors.ts';
-import { describeDockerError, isNotFound, type DockerEngine } from '../docker/docker-engine.ts';
 
-/** What `docker network inspect bridge` says that the gateway can be found from. */
+/** What `docker network inspect <network>` says that the gateway can be found from. */
 export interface BridgeNetworkInfo {
+  Id?: string;
   IPAM?: { Config?: { Subnet?: string; Gateway?: string }[] };
   Options?: Record<string, string>;
 }
@@ -16,10 +15,11 @@ export type HostInterfaces = NodeJS.Dict<NetworkInterfaceInfo[]>;
 export type GatewayAnswer = { address: string; from: string } | { address?: undefined; tried: string[] };
 
 /**
- * Where a task's container on the default bridge reaches the host. The IPAM config's
- * `Gateway` when the engine recorded one; a dockerd started while `docker0` already existed
- * records only `Subnet`, so then the bridge's own interface (`com.docker.network.bridge.name`)
- * on this host, and last the host address inside the bridge's subnet.
+ * Where a container on a bridge network reaches the host. The IPAM config's `Gateway` when
+ * the engine recorded one; a dockerd started while `docker0` already existed records only
+ * `Subnet` for the default bridge, so then the bridge's own interface on this host (the
+ * `com.docker.network.bridge.name` option, else `br-<id12>`, dockerd's name for a network it
+ * created), and last the host address inside the network's subnet.
  */
 export function findBridgeGateway(info: BridgeNetworkInfo, interfaces: HostInterfaces): GatewayAnswer {
   const tried: string[] = [];
@@ -28,7 +28,7 @@ export function findBridgeGateway(info: BridgeNetworkInfo, interfaces: HostInter
   if (recorded) return { address: recorded, from: 'IPAM Gateway' };
   tried.push('IPAM config has no Gateway');
 
-  const bridgeName = info.Options?.['com.docker.network.bridge.name'];
+  const bridgeName = info.Options?.['com.docker.network.bridge.name'] ?? (info.Id ? `br-${info.Id.slice(0, 12)}` : undefined);
   if (bridgeName) {
     const own = ipv4Of(interfaces[bridgeName]);
     if (own) return { address: own, from: `interface ${bridgeName}` };
@@ -45,24 +45,6 @@ export function findBridgeGateway(info: BridgeNetworkInfo, interfaces: HostInter
   }
   if (subnets.length === 0) tried.push('no IPv4 subnet in IPAM config');
   return { tried };
-}
-
-/** The default bridge network's gateway as the engine and this host show it; an infrastructure error (exit 3) naming what was tried. */
-export async function bridgeGateway(engine: DockerEngine, interfaces?: HostInterfaces): Promise<string> {
-  let info: BridgeNetworkInfo = {};
-  try {
-    info = (await engine.docker.getNetwork('bridge').inspect()) as BridgeNetworkInfo;
-  } catch (error) {
-    if (!isNotFound(error)) throw new DrillbitError('infrastructure', `docker: inspect network bridge: ${describeDockerError(error)}`, { cause: error });
-    throw new DrillbitError('infrastructure', 'docker: the engine has no default bridge network; swarm tasks could not reach the link proxies on the host', {
-      hint: 'start dockerd without --bridge=none',
-    });
-  }
-  const answer = findBridgeGateway(info, interfaces ?? (await hostInterfaces()));
-  if (answer.address !== undefined) return answer.address;
-  throw new DrillbitError('infrastructure', `docker: no address of this host on the default bridge network (${answer.tried.join('; ')}); swarm tasks could not reach the link proxies on the host`, {
-    hint: 'the swarm driver needs a local engine whose bridge (docker0) has an address: docker network inspect bridge; ip addr show docker0',
-  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NetworkInterfaceInfo } from 'node:os';
-import { findBridgeGateway, type HostInterfaces } from './bridge-gateway.ts';
+import { findBridgeGateway, type HostInterfaces } from './network-gateway.ts';
 
 const iface = (address: string, internal = false): NetworkInterfaceInfo =>
   ({ address, netmask: '255.255.0.0', family: 'IPv4', mac: '02:42:00:00:00:00', internal, cidr: `${address}/16` }) as NetworkInterfaceInfo;
@@ -16,6 +16,11 @@ describe('findBridgeGateway', () => {
 
   it('without a Gateway in IPAM, takes the address of the bridge interface the options name', () => {
     expect(findBridgeGateway({ IPAM: { Config: [{ Subnet: '172.17.0.0/16' }] }, Options: options }, hostWithDocker0)).toEqual({ address: '172.17.0.1', from: 'interface docker0' });
+  });
+
+  it('for a network dockerd created, looks for its br-<id12> interface', () => {
+    const host: HostInterfaces = { 'br-0123456789ab': [iface('172.19.0.1')] };
+    expect(findBridgeGateway({ Id: '0123456789abcdef', IPAM: { Config: [{ Subnet: '172.19.0.0/16' }] } }, host)).toEqual({ address: '172.19.0.1', from: 'interface br-0123456789ab' });
   });
 
   it('without the interface name, takes the host address inside the subnet', () => {
@@ -38,7 +43,7 @@ describe('findBridgeGateway', () => {
 describe('hostInterfaces', () => {
   it('lists an interface that is down with its address (docker0 before any container attaches), as `ip addr` shows it', async () => {
     const { execFileSync } = await import('node:child_process');
-    const { hostInterfaces } = await import('./bridge-gateway.ts');
+    const { hostInterfaces } = await import('./network-gateway.ts');
     const fromIp = JSON.parse(execFileSync('ip', ['-j', '-4', 'addr', 'show'], { encoding: 'utf8' })) as { ifname: string; addr_info: { local: string }[] }[];
     const listed = await hostInterfaces();
     for (const link of fromIp) expect(listed[link.ifname]?.map((i) => i.address)).toEqual(link.addr_info.map((a) => a.local));
