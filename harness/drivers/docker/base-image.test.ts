@@ -57,25 +57,25 @@ describe.skipIf(!hasDebianPython)('base image extras (host programs at their hos
 });
 
 /** The entries of the image's one layer, by path. */
-async function layerEntries(archive: Buffer): Promise<Map<string, tar.Headers>> {
+async function layerEntries(archive: Buffer): Promise<Map<string, tar.Header>> {
   const outer = await untar(archive, (name) => name.endsWith('/layer.tar'));
   const layer = [...outer.values()].find((e) => e.content)!.content!;
   return new Map([...(await untar(layer, () => false)).entries()].map(([path, e]) => [path.replace(/\/$/, ''), e.header]));
 }
 
-async function untar(data: Buffer, keep: (name: string) => boolean): Promise<Map<string, { header: tar.Headers; content?: Buffer }>> {
-  const entries = new Map<string, { header: tar.Headers; content?: Buffer }>();
+async function untar(data: Buffer, keep: (name: string) => boolean): Promise<Map<string, { header: tar.Header; content?: Buffer }>> {
+  const entries = new Map<string, { header: tar.Header; content?: Buffer }>();
   const extract = tar.extract();
   extract.on('entry', (header, stream, next) => {
     const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => keep(header.name) && chunks.push(c));
+    stream.on('data', (c: unknown) => void (keep(header.name) && chunks.push(c as Buffer)));
     stream.on('end', () => {
       entries.set(header.name, { header, ...(keep(header.name) ? { content: Buffer.concat(chunks) } : {}) });
       next();
     });
     stream.resume();
   });
-  const done = new Promise((resolve, reject) => extract.on('finish', resolve).on('error', reject));
+  const done = new Promise<void>((resolve, reject) => extract.on('finish', () => resolve()).on('error', reject));
   Readable.from([data]).pipe(extract);
   await done;
   return entries;
