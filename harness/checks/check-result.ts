@@ -9,6 +9,8 @@ export interface CheckResult {
   tMs?: number;
   /** Measured values behind the verdict. */
   observed?: Record<string, unknown>;
+  /** Set on an unknown check whose result the harness's own lateness could explain (issue 13 §3). */
+  harnessSaturated?: true;
 }
 
 export function passed(name: string, message: string, observed?: Record<string, unknown>): CheckResult {
@@ -21,4 +23,9 @@ export function failed(name: string, message: string, observed?: Record<string, 
 
 export function unknown(name: string, message: string, observed?: Record<string, unknown>): CheckResult {
   return { name, status: 'unknown', message: `no data: ${message}`, observed };
+}
+
+/** Unknown because the harness was too late to tell: its lateness could explain the result (no data, in effect: unknown never passes). */
+export function harnessSaturated(name: string, message: string, observed?: Record<string, unknown>): CheckResult {
+  return { ...unknown(name, `harness saturated: ${message}`, observed), harnessSaturated: true };
 }

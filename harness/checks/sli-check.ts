@@ -20,7 +20,7 @@ export function sliCheck(name: string, summary: SliSummary, slo: SloSpec): Check
     return unknown(name, 'no request completed in the window');
   }
   const violations = sloViolations(summary, slo);
-  const text = describe(summary);
+  const text = describeSlis(summary);
   return violations.length ? failed(name, `${violations.join('; ')} (${text})`, observed) : passed(name, text, observed);
 }
 
@@ -38,13 +38,13 @@ export function sloViolations(summary: SliSummary, slo: SloSpec): string[] {
   return violations;
 }
 
-function describe(s: SliSummary): string {
+export function describeSlis(s: SliSummary): string {
   const parts = [`${s.requests} requests`, `availability ${pct(s.availability ?? 0)}`];
   if (s.p95Ms !== undefined) parts.push(`p95 ${formatMs(s.p95Ms)}`);
   if (s.p99Ms !== undefined) parts.push(`p99 ${formatMs(s.p99Ms)}`);
   return parts.join(', ');
 }
 
-function pct(ratio: number): string {
+export function pct(ratio: number): string {
   return `${(ratio * 100).toFixed(2)}%`;
 }

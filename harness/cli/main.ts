@@ -60,7 +60,7 @@ function buildProgram(cli: CliEnvironment, setExit: (code: number) => void): Com
     .option('--reporter <list>', 'comma list of reporters: list, json, junit, prom, html', listValue, ['list', 'json'])
     .option('--output <dir>', 'output directory (default reports/<runId>/)')
     .option('--repeat <n>', 'run each scenario n times', positiveInt('--repeat', 1000), 1)
-    .option('--parallel <n>', 'run n attempts at once', positiveInt('--parallel', 64), 1)
+    .option('--parallel <n>', 'run n attempts at once (default: what the machine holds, 70% of its cores at 0.5 core a drill)', positiveInt('--parallel', 64))
     .option('--seed <n>', 'root seed; replays fault timing, targets and traffic', seedValue)
     .option('--grep <regex>', 'only scenarios whose name matches', regexValue)
     .option('--shard <i/n>', 'only the i-th of n shards of the scenarios', shardValue)

@@ -23,13 +23,15 @@ import type { CliEnvironment } from './cli-environment.ts';
 import { loadConfig } from '../config/config-loader.ts';
 import { openLedger } from '../ledger/ledger-location.ts';
 import { policyRules } from '../policy/policy-registry.ts';
+import { chooseParallel, describeParallel } from '../runner/parallel-default.ts';
 
 export interface RunFlags {
   driver: string;
   reporter: string[];
   output?: string;
   repeat: number;
-  parallel: number;
+  /** Unset: chosen from the machine's cores (runner/parallel-default.ts). */
+  parallel?: number;
   seed?: number;
   grep?: RegExp;
   shard?: { index: number; count: number };
@@ -55,9 +57,10 @@ export async function runCommand(paths: string[], flags: RunFlags, cli: CliEnvir
   const { scenarios, shard } = select(await loadValidScenarios(paths, cli.cwd, { checkReleases: true, allowImages: flags.driver !== 'local' }), flags);
   const seed = flags.seed ?? randomSeed();
   const allowance = TargetAllowance.parse(flags.allowTarget ?? []);
+  const parallel = chooseParallel(flags.parallel);
   if (flags.dryRun) {
     const planned = allowExternalTargets(scenarios.map((l) => loadedForDriver(l, driver.name)), allowance);
-    cli.stdout(`plan: ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'} × ${flags.repeat} on driver ${driver.name}, seed ${seed}, parallel ${flags.parallel}\n`);
+    cli.stdout(`plan: ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'} × ${flags.repeat} on driver ${driver.name}, seed ${seed}, ${describeParallel(parallel, scenarios.length * flags.repeat)}\n`);
     for (const loaded of planned) {
       const skipped = unsupportedReason(loaded.scenario, driver);
       cli.stdout(`${describePlan(loaded, attemptSeed(seed, loaded, 1)).join('\n')}\n${skipped ? `  skipped on driver ${driver.name}: ${skipped}\n` : ''}`);
@@ -77,7 +80,8 @@ export async function runCommand(paths: string[], flags: RunFlags, cli: CliEnvir
     scenarios,
     driver,
     repeat: flags.repeat,
-    parallel: flags.parallel,
+    parallel: parallel.parallel,
+    parallelChoice: parallel,
     seed,
     stateDir: cli.stateDir,
     storeDir: cli.storeDir,

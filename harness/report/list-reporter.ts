@@ -1,9 +1,10 @@
 import pc from 'picocolors';
 import type { AttemptIdentity, Reporter, RunBegin } from './reporter.ts';
 import type { TimelineEvent } from '../runner/timeline.ts';
-import type { RunResults, ScenarioResult } from '../verdict/results.ts';
+import type { HarnessReport, RunResults, ScenarioResult } from '../verdict/results.ts';
 import { formatMs } from '../util/duration.ts';
 import { short } from '../checks/lkg-equality-check.ts';
+import { describeParallel } from '../runner/parallel-default.ts';
 
 /** Event types worth a line of their own while a drill runs. */
 const NOTEWORTHY = new Set(['deploy', 'deploy-rejected', 'guard', 'rollback', 'restored', 'error', 'replica-exit', 'fault', 'revert']);
@@ -24,7 +25,8 @@ export class ListReporter implements Reporter {
   constructor(private readonly options: ListReporterOptions) {}
 
   onBegin(run: RunBegin): void {
-    this.line(pc.bold(`drillbit run ${run.runId}`) + pc.dim(` · driver ${run.driver} · seed ${run.seed} · ${run.attempts.length} attempt${run.attempts.length === 1 ? '' : 's'}`));
+    const parallel = run.parallel ? ` · ${describeParallel(run.parallel, run.attempts.length)}` : '';
+    this.line(pc.bold(`drillbit run ${run.runId}`) + pc.dim(` · driver ${run.driver} · seed ${run.seed} · ${run.attempts.length} attempt${run.attempts.length === 1 ? '' : 's'}${parallel}`));
     for (const skipped of run.skipped ?? []) this.line(pc.yellow(`- skipped ${skipped.name}`) + pc.dim(` (${skipped.file}): ${skipped.reason}`));
   }
 
@@ -116,7 +118,24 @@ function verdictLine(r: ScenarioResult): string {
   if (r.recovery.ttrMs !== null) numbers.push(`ttr ${formatMs(r.recovery.ttrMs)} / RTO ${formatMs(r.recovery.rtoMs)}`);
   if (r.slis.requests) numbers.push(`${r.slis.requests} req, availability ${((r.slis.availability ?? 0) * 100).toFixed(2)}%, p95 ${formatMs(r.slis.p95Ms ?? 0)}`);
   if (r.data.acked) numbers.push(`${r.data.acked} acked writes, ${r.data.lost} lost`);
-  return `${mark} ${label(r)} ${statusText(r.status)} ${pc.dim(numbers.join(' · '))}`;
+  const harness = harnessNote(r.harness);
+  return `${mark} ${label(r)} ${statusText(r.status)} ${pc.dim(numbers.join(' · '))}${harness ? pc.yellow(` · ${harness}`) : ''}`;
+}
+
+/** Lateness the harness shows without comment: timer jitter and scheduling on a busy but healthy machine. */
+const NOTABLE_LATENESS_MS = 50;
+
+/** The harness's own health, only when it matters: a check it made unknown, dropped arrivals, or notable lateness. */
+export function harnessNote(h: HarnessReport | undefined): string | undefined {
+  if (!h) return undefined;
+  const late = Math.max(h.sendLagP99Ms ?? 0, h.eventLoopDelayP99Ms ?? 0) >= NOTABLE_LATENESS_MS;
+  if (h.saturatedChecks.length === 0 && h.dropped === 0 && !late) return undefined;
+  const parts = [`send lag p99 ${formatMs(h.sendLagP99Ms ?? 0)}`, `event-loop delay p99 ${formatMs(h.eventLoopDelayP99Ms ?? 0)}`];
+  if (h.machineCpu !== null) parts.push(`machine CPU ${Math.round(h.machineCpu * 100)}%`);
+  if (h.dropped) parts.push(`${h.dropped} dropped`);
+  if (h.drillsAtOnce > 1) parts.push(`${h.drillsAtOnce} drills at once`);
+  const what = h.saturatedChecks.length ? `harness saturated (${h.saturatedChecks.length} check${h.saturatedChecks.length === 1 ? '' : 's'} unknown)` : 'harness late';
+  return `${what}: ${parts.join(', ')}`;
 }
 
 function statusText(status: ScenarioResult['status']): string {

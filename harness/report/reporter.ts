@@ -1,5 +1,6 @@
 import type { TimelineEvent } from '../runner/timeline.ts';
 import type { RunResults, ScenarioResult } from '../verdict/results.ts';
+import type { ParallelChoice } from '../runner/parallel-default.ts';
 
 export interface AttemptIdentity {
   name: string;
@@ -14,6 +15,8 @@ export interface RunBegin {
   attempts: AttemptIdentity[];
   /** Scenarios the driver cannot run, with why (added; absent when none). */
   skipped?: { name: string; file: string; reason: string }[];
+  /** How many attempts run at once, and whether --parallel or the machine chose it (added). */
+  parallel?: ParallelChoice;
 }
 
 /**

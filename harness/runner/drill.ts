@@ -19,6 +19,7 @@ import type { PlannedFault } from '../faults/fault-planner.ts';
 import type { DrillRecorder } from '../ledger/drill-recorder.ts';
 import type { PolicyRule } from '../policy/policy-rule.ts';
 import type { GateSpec } from '../ledger/promotion-gate.ts';
+import type { DrillHealth } from '../health/harness-health.ts';
 
 /** Everything one scenario attempt knows while it runs; passed down, never global. */
 export interface DrillContext {
@@ -40,6 +41,8 @@ export class Drill {
   env: StartedEnvironment | undefined;
   guard: Guard | undefined;
   traffic: TrafficEngine | undefined;
+  /** The harness's own health on this drill's timeline (event-loop stalls, CPU): checks read it to tell its lateness from the service's. */
+  health: DrillHealth | undefined;
   readonly checks: CheckResult[] = [];
   /** Every request's sample, by column (sample-log.ts): the verifier's evidence, ~30 bytes a request, older chunks in the attempt's work dir. */
   readonly samples: SampleLog;
@@ -51,6 +54,8 @@ export class Drill {
   readonly candidateSince = new Map<string, number>();
   /** Set when a stop condition (a guard with `then: abort`) ended the drill. */
   stopReason: string | undefined;
+  /** Stabilization windows the verifier could not judge because the harness's own lateness could account for their SLO violations. */
+  readonly saturatedWindows: { fromMs: number; toMs: number; reason: string }[] = [];
   /** Filled by the final checks. */
   finalLkg: Record<string, LkgComparison> = {};
   data: DataResult | undefined;

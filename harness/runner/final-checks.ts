@@ -2,14 +2,15 @@ import { ackedWriteCheck } from '../checks/acked-write-checker.ts';
 import { guardCheck } from '../checks/guard-check.ts';
 import { compareWithLkg, isUnobservable, lkgEqualityCheck } from '../checks/lkg-equality-check.ts';
 import { recoveryCheck } from '../checks/recovery-check.ts';
-import { sliCheck } from '../checks/sli-check.ts';
+import { measuredSliCheck } from '../checks/measured-sli-check.ts';
 import { parseDuration } from '../util/duration.ts';
 import { computeRecovery, findDetection } from '../verdict/recovery.ts';
 import type { Drill } from './drill.ts';
 import { runVerifyRestoredStep } from './steps/verify-restored-step.ts';
-import { slisSentBetween } from './steps/window-slis.ts';
+import { measureSentBetween } from './steps/window-slis.ts';
 import { readBackWrites, stopTraffic } from './traffic-phase.ts';
 import { checkDrift } from './drift-phase.ts';
+import { judgeRecoveryWithSaturation } from '../checks/saturated-recovery-check.ts';
 
 /**
  * After the last step: make sure a detected incident was verified restored, stop the
@@ -31,13 +32,13 @@ export async function finishDrill(drill: Drill): Promise<void> {
     drill.data = await readBackWrites(drill);
     drill.addCheck(ackedWriteCheck(drill.data, scenario.slo.dataLoss));
   }
-  if (scenario.traffic) drill.addCheck(sliCheck('SLIs over the whole drill', slisSentBetween(drill.samples, 0, Infinity), scenario.slo));
+  if (scenario.traffic) drill.addCheck(measuredSliCheck('SLIs over the whole drill', measureSentBetween(drill, -Infinity, Infinity), scenario.slo));
   const guard = guardCheck(drill.guard);
   if (guard) drill.addCheck(guard);
 
   const latencyLimit = scenario.guard?.latency ? parseDuration(scenario.guard.latency.above) : undefined;
   drill.recovery = computeRecovery(timeline.events, drill.samples, parseDuration(scenario.slo.recoveryTime), latencyLimit);
   const unobservable = isUnobservable(drill.finalLkg) ? Object.values(drill.finalLkg).map((c) => c.unobservable).filter(Boolean).join('; ') : undefined;
-  const recovery = recoveryCheck(drill.recovery, unobservable);
+  const recovery = judgeRecoveryWithSaturation(recoveryCheck(drill.recovery, unobservable), drill.recovery, drill.saturatedWindows);
   if (recovery) drill.addCheck(recovery);
 }

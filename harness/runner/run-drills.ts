@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { claimRun, markRunFinished } from '../clean/run-owner.ts';
 import { reapDeadRuns } from '../clean/run-reaper.ts';
@@ -24,6 +25,8 @@ import { ledgerLkgs } from '../ledger/ledger-lkg-preflight.ts';
 import type { PolicyRule } from '../policy/policy-rule.ts';
 import type { GateSpec } from '../ledger/promotion-gate.ts';
 import { loadedForDriver } from '../scenario/driver-overrides.ts';
+import { HarnessHealth } from '../health/harness-health.ts';
+import type { ParallelChoice } from './parallel-default.ts';
 
 export interface RunOptions {
   runId: string;
@@ -31,6 +34,8 @@ export interface RunOptions {
   driver: Driver;
   repeat: number;
   parallel: number;
+  /** How `parallel` was chosen (the CLI's flag or the machine's default), for the run header and results. */
+  parallelChoice?: ParallelChoice;
   seed: number;
   /** Where per-run work directories live. */
   stateDir: string;
@@ -100,14 +105,17 @@ export async function runDrills(options: RunOptions): Promise<RunResults> {
     scenarios: [],
     scenarioStats: [],
     ...(options.shard ? { shard: options.shard } : {}),
+    parallel: options.parallelChoice ?? { parallel: options.parallel, source: 'flag', cores: availableParallelism() },
   };
   if (skipped.length) run.skipped = skipped;
-  await options.reporter.onBegin?.({ runId: options.runId, driver: options.driver.name, seed: options.seed, attempts: jobs.map((j) => ({ name: j.loaded.scenario.name, file: j.loaded.displayFile, attempt: j.attempt })), ...(skipped.length ? { skipped } : {}) });
+  await options.reporter.onBegin?.({ runId: options.runId, driver: options.driver.name, seed: options.seed, attempts: jobs.map((j) => ({ name: j.loaded.scenario.name, file: j.loaded.displayFile, attempt: j.attempt })), ...(skipped.length ? { skipped } : {}), parallel: run.parallel });
 
   const queue = [...jobs];
+  // One monitor for the process: the drills running at once share the event loop it watches.
+  const health = new HarnessHealth();
   const worker = async () => {
     for (let job = queue.shift(); job && !options.signal.aborted; job = queue.shift()) {
-      const result = await runJob(job, options, environments.get(job.loaded)!, registrations, fromLedger.get(job.loaded));
+      const result = await runJob(job, options, environments.get(job.loaded)!, registrations, fromLedger.get(job.loaded), health);
       results.push({ order: job.order, result });
       run.scenarios = results.sort((a, b) => a.order - b.order).map((r) => r.result);
       run.summary = summarizeRun(run.scenarios);
@@ -137,7 +145,7 @@ async function reapLeftovers(options: RunOptions): Promise<void> {
   }
 }
 
-function runJob(job: Job, options: RunOptions, environment: ScenarioEnvironment, registrations: Awaited<ReturnType<typeof registerReleases>>, lkgFromLedger?: ReadonlyMap<string, string>): Promise<ScenarioResult> {
+function runJob(job: Job, options: RunOptions, environment: ScenarioEnvironment, registrations: Awaited<ReturnType<typeof registerReleases>>, lkgFromLedger: ReadonlyMap<string, string> | undefined, health: HarnessHealth): Promise<ScenarioResult> {
   const { scenario, displayFile } = job.loaded;
   const seed = attemptSeed(options.seed, job.loaded, job.attempt);
   const workDir = join(options.stateDir, 'runs', options.runId, `${slug(scenario.name)}-${job.attempt}`);
@@ -160,5 +168,6 @@ function runJob(job: Job, options: RunOptions, environment: ScenarioEnvironment,
     policy: options.policy,
     gates: options.gates,
     lkgFromLedger,
+    health,
   });
 }

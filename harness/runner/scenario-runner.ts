@@ -29,6 +29,7 @@ import type { Ledger } from '../ledger/ledger.ts';
 import type { RegisterEntry, SealedEntry } from '../ledger/ledger-entry.ts';
 import type { PolicyRule } from '../policy/policy-rule.ts';
 import type { GateSpec } from '../ledger/promotion-gate.ts';
+import { HarnessHealth } from '../health/harness-health.ts';
 
 export interface ScenarioRunInput {
   loaded: LoadedScenario;
@@ -54,6 +55,8 @@ export interface ScenarioRunInput {
   gates?: Readonly<Record<string, GateSpec>>;
   /** Services whose LKG is the ledger's: the scenario's name for that release (ledger-lkg-preflight.ts). */
   lkgFromLedger?: ReadonlyMap<string, string>;
+  /** The process's health monitor, shared by the drills running at once; default: one of the attempt's own. */
+  health?: HarnessHealth;
 }
 
 /**
@@ -79,6 +82,7 @@ export async function runScenario(input: ScenarioRunInput): Promise<ScenarioResu
     workDir: input.workDir,
   };
   const drill = new Drill(ctx, input.releases);
+  drill.health = (input.health ?? new HarnessHealth()).session(timeline.originMs);
   drill.recorder = new DrillRecorder({ runId: input.runId, scenario: scenario.name, attempt: input.attempt, driver: input.driver.name }, input.ledger, input.registrations);
   drill.policy = input.policy ?? [];
   drill.gates = input.gates ?? {};
@@ -114,6 +118,7 @@ export async function runScenario(input: ScenarioRunInput): Promise<ScenarioResu
   try {
     result = buildScenarioResult({ drill, loaded: input.loaded, error: drill.stopReason ? undefined : error, aborted, teardownFailures });
   } finally {
+    drill.health.close();
     drill.samples.close();
   }
   return recordVerdict(drill, result);

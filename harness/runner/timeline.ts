@@ -29,12 +29,13 @@ export type TimelineListener = (event: TimelineEvent) => void;
 export class Timeline {
   readonly events: TimelineEvent[] = [];
   readonly startedAt = new Date();
-  private readonly origin = performance.now();
+  /** performance.now() at this timeline's zero: how other monotonic clocks map onto it. */
+  readonly originMs = performance.now();
   private readonly listeners: TimelineListener[] = [];
 
   /** Milliseconds since this timeline began, monotonic. */
   now(): number {
-    return performance.now() - this.origin;
+    return performance.now() - this.originMs;
   }
 
   emit(type: EventType, fields: Omit<TimelineEvent, 'tMs' | 'type'> = {}): TimelineEvent {

@@ -5,13 +5,14 @@ import { createInterface } from 'node:readline';
 // In its own process, so a stall blocks the service and not the load generator, and a benchmark measures the client's core only.
 const SCRIPT = `
 const http = require('node:http');
-const [stallAt, stallMs] = process.argv.slice(1).map(Number);
+const [stallAt, stallMs, delayMs] = process.argv.slice(1).map(Number);
 let n = 0;
 const server = http.createServer((req, res) => {
   req.resume();
   req.on('end', () => {
     if (++n === stallAt) { const end = Date.now() + stallMs; while (Date.now() < end); }
-    res.end('ok');
+    if (delayMs > 0) setTimeout(() => res.end('ok'), delayMs);
+    else res.end('ok');
   });
 });
 server.listen(0, '127.0.0.1', () => console.log(server.address().port));
@@ -25,11 +26,12 @@ export interface ChildHttpServer {
 
 /**
  * A trivial HTTP server in a child process (answers 200 "ok"). With `stallAt`, its
- * event loop blocks for `stallMs` while handling request number `stallAt`.
+ * event loop blocks for `stallMs` while handling request number `stallAt`; with
+ * `delayMs`, every answer comes that much later (a slow service whose loop stays free).
  */
-export async function startChildHttpServer(options: { stallAt?: number; stallMs?: number } = {}): Promise<ChildHttpServer> {
-  const { stallAt = 0, stallMs = 0 } = options;
-  const child: ChildProcess = spawn(process.execPath, ['-e', SCRIPT, String(stallAt), String(stallMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
+export async function startChildHttpServer(options: { stallAt?: number; stallMs?: number; delayMs?: number } = {}): Promise<ChildHttpServer> {
+  const { stallAt = 0, stallMs = 0, delayMs = 0 } = options;
+  const child: ChildProcess = spawn(process.execPath, ['-e', SCRIPT, String(stallAt), String(stallMs), String(delayMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
   return {
     url: new URL(`http://127.0.0.1:${line.trim()}`),

@@ -3,6 +3,7 @@ import { parseDuration } from '../util/duration.ts';
 import type { SeededRandom } from '../util/seeded-random.ts';
 import { ArrivalSchedule } from './arrival-schedule.ts';
 import { HttpClient, type HttpResult } from './http-client.ts';
+import { DropCounter } from './drop-counter.ts';
 import { InFlightClock } from './in-flight-clock.ts';
 import { RequestMix, type PlannedRequest } from './request-mix.ts';
 import type { Sample } from './sample.ts';
@@ -51,6 +52,8 @@ const ABORT_GRACE_MS = 1000;
 export class TrafficEngine {
   /** Every write of the run, for the read-back; undefined when the spec has no writes. */
   readonly writes: WriteTracker | undefined;
+  /** Dropped arrivals by when they were intended, for checks that ask about a window. */
+  readonly drops = new DropCounter();
   private readonly mix: RequestMix;
   private readonly timeoutMs: number;
   private readonly maxInFlight: number;
@@ -159,6 +162,7 @@ export class TrafficEngine {
     const planned = this.mix.next(); // drawn even when dropped, so arrival i is the same request for a seed
     if (this.stats.inFlight >= this.maxInFlight) {
       this.stats.dropped++;
+      this.drops.add(intendedMs);
       return;
     }
     void this.send(planned, intendedMs);

@@ -9,6 +9,7 @@ import type { ShardInfo } from '../scenario/shard.ts';
 import type { ScenarioStats } from './scenario-stats.ts';
 import type { MergeInfo } from '../report/merge-results.ts';
 import type { LineageStep } from '../ledger/lineage.ts';
+import type { ParallelChoice } from '../runner/parallel-default.ts';
 
 export type ScenarioStatus = 'passed' | 'failed' | 'errored' | 'aborted';
 
@@ -36,6 +37,42 @@ export interface Slis {
   requests: number;
   errors: number;
   dropped: number;
+}
+
+/**
+ * The harness's own health over the drill (issue 13 §3): how late it was, so a reader can
+ * tell its lateness from the service's. Additive; absent in results written before it.
+ */
+export interface HarnessReport {
+  /** How late a timer due every `lagPeriodMs` ran, over the drill: p99 and max, ms. */
+  eventLoopDelayP99Ms: number | null;
+  eventLoopDelayMaxMs: number | null;
+  /** Time the event loop could not run at all, ms. */
+  stallMs: number | null;
+  /** Per request: actual send time − intended send time, p99 and max, ms. */
+  sendLagP99Ms: number | null;
+  sendLagMaxMs: number | null;
+  /** Per request: send lag + loop stalls while in flight, p99, ms. */
+  latenessP99Ms: number | null;
+  /** Arrivals not sent (maxInFlight reached). */
+  dropped: number;
+  /** Failed requests the harness could have caused: timeouts that fired while its loop was stalled, failures while the machine was saturated. */
+  explainedFailures: number;
+  /** Requests in flight while the machine's CPUs were saturated, whose latency the harness cannot tell from the machine's. */
+  unmeasured: number;
+  /** CPU of the harness process while the drill ran, ms — shared by `drillsAtOnce` drills. */
+  cpuMs: number | null;
+  /** Share of the machine's cores busy while the drill ran, 0–1, and share of time some task waited for a CPU (Linux PSI), 0–1. */
+  machineCpu: number | null;
+  machineCpuPressure: number | null;
+  /** Share of the drill the harness's main thread waited for a CPU, and its mean wait each time it became runnable, ms (schedstat). */
+  cpuWaiting: number | null;
+  cpuWaitPerWakeMs: number | null;
+  /** Most drills that ran at once in this process while this one ran (1 alone). */
+  drillsAtOnce: number;
+  lagPeriodMs: number;
+  /** Checks that were unknown because the harness's lateness could explain their result. */
+  saturatedChecks: string[];
 }
 
 export interface SeriesPoint {
@@ -81,6 +118,8 @@ export interface ScenarioResult {
   faultPlan: PlannedFault[];
   /** Per-second traffic, for charts. */
   series: SeriesPoint[];
+  /** The harness's own health while it measured (additive; absent in older results). */
+  harness?: HarnessReport;
   error?: { message: string; hint?: string };
   teardownFailures: { name: string; error: string }[];
   workDir: string;
@@ -118,6 +157,8 @@ export interface RunResults {
   shard?: ShardInfo;
   /** Set by `drillbit merge-reports`: where the scenarios came from and what did not match. */
   merged?: MergeInfo;
+  /** How many attempts ran at once and why: `--parallel` (`flag`) or the machine's `default` (additive). */
+  parallel?: ParallelChoice;
   /** Scenarios the run's driver cannot run (a compose environment on the local driver), with why; not counted in `summary`. */
   skipped?: { name: string; file: string; reason: string }[];
 }

@@ -4,11 +4,12 @@ import type { TeardownFailure } from '../runner/teardown-stack.ts';
 import { DrillbitError, errorMessage } from '../errors.ts';
 import { parseDuration } from '../util/duration.ts';
 import { perSecondSeries } from '../traffic/sli-window.ts';
-import { slisSentBetween } from '../runner/steps/window-slis.ts';
+import { measureSentBetween } from '../runner/steps/window-slis.ts';
+import type { WindowMeasure } from '../health/window-measure.ts';
 import type { CheckResult } from '../checks/check-result.ts';
 import { computeRecovery } from './recovery.ts';
 import type { SloSpec } from '../scenario/schema.ts';
-import type { ScenarioResult, ScenarioStatus, SeriesPoint, Slis, SloTargets } from './results.ts';
+import type { HarnessReport, ScenarioResult, ScenarioStatus, SeriesPoint, Slis, SloTargets } from './results.ts';
 
 export interface ResultInput {
   drill: Drill;
@@ -24,6 +25,7 @@ export function buildScenarioResult({ drill, loaded, error, aborted, teardownFai
   const checks = [...drill.checks];
   const status = decideStatus(checks, error, aborted, teardownFailures);
   const recovery = drill.recovery ?? computeRecovery(ctx.timeline.events, drill.samples, parseDuration(ctx.scenario.slo.recoveryTime));
+  const whole = measureSentBetween(drill, -Infinity, Infinity);
   return {
     name: ctx.scenario.name,
     file: loaded.displayFile,
@@ -36,13 +38,14 @@ export function buildScenarioResult({ drill, loaded, error, aborted, teardownFai
     recovery,
     slo: sloTargets(ctx.scenario.slo),
     lkg: drill.finalLkg,
-    slis: slis(drill),
+    slis: slis(drill, whole),
     data: drill.data ?? { acked: 0, lost: 0, lostIds: [], unexpected: 0, recovered: 0, indeterminate: 0 },
     checks,
     timeline: ctx.timeline.events,
     faults: drill.faults?.records ?? [],
     faultPlan: drill.faultPlan,
     series: series(drill),
+    harness: harnessReport(drill, whole, checks),
     ...(error !== undefined ? { error: describeError(error) } : {}),
     teardownFailures,
     workDir: ctx.workDir,
@@ -81,8 +84,8 @@ function sloTargets(slo: SloSpec): SloTargets {
   };
 }
 
-function slis(drill: Drill): Slis {
-  const summary = slisSentBetween(drill.samples, 0, Infinity);
+function slis(drill: Drill, whole: WindowMeasure): Slis {
+  const summary = whole.measured;
   return {
     availability: round(summary.availability),
     p50Ms: round(summary.p50Ms),
@@ -97,6 +100,29 @@ function slis(drill: Drill): Slis {
 
 function round(value: number | undefined): number | null {
   return value === undefined || Number.isNaN(value) ? null : Math.round(value * 1000) / 1000;
+}
+
+function harnessReport(drill: Drill, whole: WindowMeasure, checks: CheckResult[]): HarnessReport {
+  const health = whole.health;
+  return {
+    eventLoopDelayP99Ms: round(health?.eventLoopDelayP99Ms),
+    eventLoopDelayMaxMs: round(health?.eventLoopDelayMaxMs),
+    stallMs: round(health?.stallMs),
+    sendLagP99Ms: round(whole.sendLagP99Ms),
+    sendLagMaxMs: round(whole.sendLagMaxMs),
+    latenessP99Ms: round(whole.latenessP99Ms),
+    dropped: whole.dropped,
+    explainedFailures: whole.explainedFailures,
+    unmeasured: whole.unmeasured,
+    cpuMs: round(health?.cpu?.processMs),
+    machineCpu: round(health?.cpu?.machineBusy),
+    machineCpuPressure: round(health?.cpu?.pressure),
+    cpuWaiting: round(health?.cpu?.waiting),
+    cpuWaitPerWakeMs: round(health?.cpu?.waitPerWakeMs),
+    drillsAtOnce: drill.health?.drillsAtOnce ?? 1,
+    lagPeriodMs: drill.health?.lagPeriodMs ?? 0,
+    saturatedChecks: checks.filter((c) => c.harnessSaturated).map((c) => c.name),
+  };
 }
 
 function series(drill: Drill): SeriesPoint[] {

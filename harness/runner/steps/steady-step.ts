@@ -1,9 +1,9 @@
-import { sliCheck } from '../../checks/sli-check.ts';
+import { measuredSliCheck } from '../../checks/measured-sli-check.ts';
 import type { Step } from '../../scenario/schema.ts';
 import { formatMs, parseDuration } from '../../util/duration.ts';
 import { sleep } from '../../util/sleep.ts';
 import type { Drill } from '../drill.ts';
-import { slisSentBetween } from './window-slis.ts';
+import { measureSentBetween } from './window-slis.ts';
 
 type SteadyStep = Extract<Step, { kind: 'steady' }>;
 
@@ -14,6 +14,6 @@ export async function runSteadyStep(step: SteadyStep, drill: Drill, index: numbe
   const fromMs = timeline.now();
   await sleep(windowMs, signal);
   await drill.settleInFlight();
-  const summary = slisSentBetween(drill.samples, fromMs, fromMs + windowMs);
-  drill.addCheck(sliCheck(`steady state for ${formatMs(windowMs)} (step ${index + 1})`, summary, scenario.slo));
+  const measure = measureSentBetween(drill, fromMs, fromMs + windowMs);
+  drill.addCheck(measuredSliCheck(`steady state for ${formatMs(windowMs)} (step ${index + 1})`, measure, scenario.slo));
 }

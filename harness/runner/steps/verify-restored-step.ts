@@ -1,10 +1,11 @@
 import { compareWithLkg, isUnobservable, lkgEqualityCheck, type LkgComparison } from '../../checks/lkg-equality-check.ts';
-import { sliCheck, sloViolations } from '../../checks/sli-check.ts';
 import { failed, unknown } from '../../checks/check-result.ts';
 import { formatMs, parseDuration } from '../../util/duration.ts';
 import { sleep } from '../../util/sleep.ts';
 import type { Drill } from '../drill.ts';
-import { slisSentBetween } from './window-slis.ts';
+import { judgeSentBetween } from './window-slis.ts';
+import { harnessSaturated } from '../../checks/check-result.ts';
+import { measuredSliCheck } from '../../checks/measured-sli-check.ts';
 import { findDetection, trafficRestoredSince } from '../../verdict/recovery.ts';
 
 const OBSERVE_EVERY_MS = 25;
@@ -33,6 +34,8 @@ export async function runVerifyRestoredStep(step: { for?: string | number; withi
   const replicas = Object.fromEntries(Object.entries(scenario.services).map(([name, s]) => [name, s.replicas]));
   let last: Record<string, LkgComparison> = {};
   let slisFailure: string | undefined;
+  /** The newest window the harness's own lateness could account for: it may have held, so it is not a failure. */
+  let saturated: string | undefined;
 
   while (timeline.now() < deadlineMs) {
     const candidateMs = timeline.now();
@@ -48,20 +51,28 @@ export async function runVerifyRestoredStep(step: { for?: string | number; withi
       last = stable.drifted;
       continue;
     }
-    const slis = slisSentBetween(drill.samples, candidateMs, candidateMs + stabilizationMs);
-    const violations = slis.requests > 0 ? sloViolations(slis, scenario.slo) : [];
-    if (violations.length) {
-      slisFailure = violations.join('; ');
+    const window = judgeSentBetween(drill, candidateMs, candidateMs + stabilizationMs);
+    if (window.saturated) {
+      saturated = window.saturated;
+      drill.saturatedWindows.push({ fromMs: candidateMs, toMs: candidateMs + stabilizationMs, reason: window.saturated });
+      continue;
+    }
+    if (window.violations.length) {
+      slisFailure = window.violations.join('; ');
       continue;
     }
     timeline.emit('restored', { atMs: Math.round(restoredInstant(drill, candidateMs)), message: `LKG observed on every service and SLIs held for ${formatMs(stabilizationMs)}` });
     drill.addCheck(lkgEqualityCheck('LKG state restored', last));
-    if (scenario.traffic) drill.addCheck(sliCheck(`SLIs for ${formatMs(stabilizationMs)} after restore`, slis, scenario.slo));
+    if (scenario.traffic) drill.addCheck(measuredSliCheck(`SLIs for ${formatMs(stabilizationMs)} after restore`, window.measure, scenario.slo));
     return;
   }
   drill.addCheck(lkgEqualityCheck('LKG state restored', last));
   if (isUnobservable(last)) {
     drill.addCheck(unknown('restored within the verification window', 'the LKG state cannot be observed on this driver here, so its restore cannot be told'));
+    return;
+  }
+  if (allMatch(last) && saturated) {
+    drill.addCheck(harnessSaturated('restored within the verification window', `the LKG state was observed but no ${formatMs(stabilizationMs)} window could be judged within ${formatMs(withinMs)}: ${saturated}`));
     return;
   }
   const reason = !allMatch(last) ? 'LKG state never observed' : `SLIs never held for ${formatMs(stabilizationMs)} (${slisFailure ?? 'no stable window'})`;
