@@ -64,4 +64,37 @@ describe('HttpClient', () => {
     expect(result.status).toBe(0);
     expect(result.error).toMatch(/ECONNREFUSED/);
   });
+
+  it('keeps connections alive: sequential requests reuse one connection', async () => {
+    const server = await startTestServer((_request, response) => respond(response, 200, 'ok'));
+    cleanups.push(() => server.close());
+    const http = client(server.url);
+    for (let i = 0; i < 5; i++) expect((await http.send({ method: 'GET', path: '/' })).status).toBe(200);
+    expect(server.requests).toBe(5);
+    expect(await server.connections()).toBe(1);
+  });
+
+  it('reads chunked bodies, and opens a new connection after a response that closes its own', async () => {
+    const server = await startTestServer((request, response) => {
+      if (request.url === '/close') response.setHeader('connection', 'close');
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.write('part one, ');
+      response.end('part two');
+    });
+    cleanups.push(() => server.close());
+    const http = client(server.url);
+    expect(await http.send({ method: 'GET', path: '/close' }, true)).toEqual({ status: 200, body: 'part one, part two' });
+    expect(await http.send({ method: 'GET', path: '/again' }, true)).toEqual({ status: 200, body: 'part one, part two' });
+  });
+
+  it('says so when the server closes the connection before the response ends, and what a bad response was', async () => {
+    const { createServer } = await import('node:net');
+    const raw = createServer((socket) => socket.once('data', (data) => socket.end(String(data).includes('/bad') ? 'HTTX nonsense\r\n\r\n' : 'HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nabc')));
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => raw.close(() => resolve())));
+    const url = new URL(`http://127.0.0.1:${(raw.address() as { port: number }).port}`);
+    expect(await client(url).send({ method: 'GET', path: '/cut' })).toEqual({ status: 0, error: 'the connection closed before the response ended' });
+    expect((await client(url).send({ method: 'GET', path: '/bad' })).error).toMatch(/^bad response: not an HTTP\/1\.x response/);
+  });
 });
+
