@@ -23,6 +23,10 @@ export const resultsContract = z.object({
       timeline: z.array(z.looseObject({ tMs: z.number().min(0), type: z.string() })).min(1),
       // Additive (README, Output): what a scenario's drivers.<driver> blocks changed on the run's driver.
       driverOverrides: z.array(z.string().regex(/^(slo\.\w+|steps\[\d+\]\.\w+): .+ → .+$/)).min(1).optional(),
+      // Additive (README, Output): the harness's own health while it measured (issue 13 §3).
+      harness: z
+        .object({ eventLoopDelayP99Ms: nullableNumber, sendLagP99Ms: nullableNumber, dropped: z.number().int().min(0), cpuMs: nullableNumber, machineCpu: nullableNumber, drillsAtOnce: z.number().int().min(1), saturatedChecks: z.array(z.string()) })
+        .optional(),
     }),
   ),
 });

@@ -21,10 +21,11 @@ export interface BenchDrillRun {
 }
 
 /**
- * Runs scenarios in-process on the local driver, one at a time, as test/drill-harness.ts
- * does, with a throwaway state directory (so every run resolves its releases cold).
+ * Runs scenarios in-process on the local driver, one at a time (or `parallel` at once), as
+ * test/drill-harness.ts does, with a throwaway state directory (so every run resolves its
+ * releases cold). Rollback kinds pair up only one at a time.
  */
-export async function runBenchDrills(scenarios: LoadedScenario[], options: { cwd: string; repeat?: number; seed?: number; signal: AbortSignal }): Promise<BenchDrillRun> {
+export async function runBenchDrills(scenarios: LoadedScenario[], options: { cwd: string; repeat?: number; seed?: number; parallel?: number; signal: AbortSignal }): Promise<BenchDrillRun> {
   const stateDir = await mkdtemp(join(tmpdir(), 'drillbit-bench-'));
   const kinds = new RollbackKindRecorder();
   try {
@@ -34,7 +35,7 @@ export async function runBenchDrills(scenarios: LoadedScenario[], options: { cwd
       scenarios,
       driver: new LocalDriver(),
       repeat: options.repeat ?? 1,
-      parallel: 1,
+      parallel: options.parallel ?? 1,
       seed: options.seed ?? 42,
       stateDir,
       cwd: options.cwd,

@@ -10,7 +10,7 @@ export interface BenchContext {
   progress: (message: string) => void;
 }
 
-export type BenchUnit = 'ms' | 'intervals' | 'req/s' | 'µs' | 'ratio' | 'core';
+export type BenchUnit = 'ms' | 'intervals' | 'req/s' | 'µs' | 'ratio' | 'core' | 'drills';
 
 /** One number of the bench: what the table shows and bench.json keeps. */
 export interface BenchMetric {

@@ -6,13 +6,14 @@ import type { BenchContext, BenchSection, SectionReport } from './bench-section.
 import { dockerBench } from './docker-bench.ts';
 import { faultProxyBench } from './fault-proxy-bench.ts';
 import { harnessOverheadBench } from './harness-overhead-bench.ts';
+import { parallelBench } from './parallel-bench.ts';
 import { rollbackSwitchBench } from './rollback-switch-bench.ts';
 import { swarmBench } from './swarm-bench.ts';
 import { timeToDetectBench } from './time-to-detect-bench.ts';
 import { trafficEngineBench } from './traffic-engine-bench.ts';
 
 /** Every section, in the order they run. */
-const SECTIONS: readonly BenchSection[] = [harnessOverheadBench, timeToDetectBench, rollbackSwitchBench, trafficEngineBench, faultProxyBench, dockerBench, swarmBench];
+const SECTIONS: readonly BenchSection[] = [harnessOverheadBench, timeToDetectBench, rollbackSwitchBench, trafficEngineBench, faultProxyBench, parallelBench, dockerBench, swarmBench];
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const USAGE = `usage: npm run bench [-- --quick] [-- --only <${SECTIONS.map((s) => s.name).join('|')}>]`;

@@ -25,7 +25,7 @@ export class ListReporter implements Reporter {
   constructor(private readonly options: ListReporterOptions) {}
 
   onBegin(run: RunBegin): void {
-    const parallel = run.parallel ? ` · ${describeParallel(run.parallel, run.attempts.length)}` : '';
+    const parallel = run.parallel && run.attempts.length > 1 ? ` · ${describeParallel(run.parallel, run.attempts.length)}` : '';
     this.line(pc.bold(`drillbit run ${run.runId}`) + pc.dim(` · driver ${run.driver} · seed ${run.seed} · ${run.attempts.length} attempt${run.attempts.length === 1 ? '' : 's'}${parallel}`));
     for (const skipped of run.skipped ?? []) this.line(pc.yellow(`- skipped ${skipped.name}`) + pc.dim(` (${skipped.file}): ${skipped.reason}`));
   }

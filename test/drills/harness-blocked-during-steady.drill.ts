@@ -1,13 +1,7 @@
+import { blockEventLoop as blockHarnessLoop } from '../../harness/health/test-support.ts';
 import { defineScenario, deploy, steady, step } from 'drillbit';
 
 /** The harness saturated on purpose: its own event loop is blocked for 600 ms inside a steady window of a good release. */
-function blockHarnessLoop(ms: number): void {
-  const until = performance.now() + ms;
-  while (performance.now() < until) {
-    // the harness's own lateness, not the service's
-  }
-}
-
 export default defineScenario({
   name: 'harness blocked during a steady window',
   services: { shop: { releases: { v1: 'fixtures/shop/v1' }, replicas: 2 } },

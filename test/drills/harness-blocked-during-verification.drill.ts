@@ -1,13 +1,7 @@
+import { blockEventLoop as blockHarnessLoop } from '../../harness/health/test-support.ts';
 import { defineScenario, deploy, rollback, steady, step, verifyRestored } from 'drillbit';
 
 /** The harness saturated on purpose through a whole verification: its event loop blocked 350 ms of every 450, after a correct rollback. */
-function blockHarnessLoop(ms: number): void {
-  const until = performance.now() + ms;
-  while (performance.now() < until) {
-    // the harness's own lateness, not the service's
-  }
-}
-
 export default defineScenario({
   name: 'harness blocked during verification',
   services: { shop: { releases: { v1: 'fixtures/shop/v1', v2: 'fixtures/shop/v2' }, replicas: 1, lkg: 'v1' } },
