@@ -63,8 +63,7 @@ export class HarnessHealth {
     const session = new DrillHealth(this, originMs);
     if (this.sessions.size === 0) this.startSampling();
     this.sessions.add(session);
-    session.noteAtOnce(this.sessions.size);
-    for (const s of this.sessions) s.noteAtOnce(this.sessions.size);
+    for (const open of this.sessions) open.noteAtOnce(this.sessions.size);
     this.mostAtOnce = Math.max(this.mostAtOnce, this.sessions.size);
     return session;
   }
