@@ -392,6 +392,8 @@ export class ContainerReplica {
 
   private async reportUnexpectedExit(exit: ContainerExit, atMs: number): Promise<void> {
     const { service, release, timeline } = this.options;
+    // Taken before reading its log: a restart may give the slot a new pid meanwhile.
+    const [pid, container, phase] = [this.hostPid, this.containerId, this.healthyOnce ? 'running' : 'boot'];
     const said = summarizeBootLog((await this.lastWords(50)).join('\n'));
     const log = await this.saveLog();
     timeline.emit('replica-exit', {
@@ -400,11 +402,11 @@ export class ContainerReplica {
       release: release.name,
       digest: release.digest,
       replica: this.id,
-      pid: this.hostPid,
-      container: this.containerId,
+      pid,
+      container,
       code: exit.code,
       signal: exit.signal,
-      phase: this.healthyOnce ? 'running' : 'boot',
+      phase,
       message: `replica ${this.id} ${exit.description}${said.length ? `: ${said.join(' · ')}` : ''}`,
       ...(log ? { log } : {}),
     });
