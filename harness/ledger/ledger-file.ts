@@ -49,7 +49,11 @@ export class LedgerFile {
    * (this version is not registered yet) and the append that relies on it are one step.
    */
   appendWith(decide: (existing: SealedEntry[]) => readonly LedgerEntry[]): Promise<SealedEntry[]> {
-    const run = () => withFileLock(this.path, () => this.appendLocked(decide));
+    // The folder first: its lock file lives beside the ledger (a fresh project has no .drillbit/ yet).
+    const run = async () => {
+      await mkdir(dirname(this.path), { recursive: true });
+      return withFileLock(this.path, () => this.appendLocked(decide));
+    };
     const next = this.tail.then(run, run);
     this.tail = next.catch(() => undefined);
     return next;
@@ -87,7 +91,6 @@ export class LedgerFile {
   }
 
   private async appendLocked(decide: (existing: SealedEntry[]) => readonly LedgerEntry[]): Promise<SealedEntry[]> {
-    await mkdir(dirname(this.path), { recursive: true });
     await this.setAsideTornTail();
     const existing = await this.entries();
     const entries = decide(existing);

@@ -52,6 +52,12 @@ describe('ledger chain', () => {
     expect(await ledger.verify()).toMatchObject({ ok: true, entries: 3, head: entries[2]!.hash, breaks: [] });
   });
 
+  it('makes its folder before it locks the file: a fresh project has no .drillbit/ yet', async () => {
+    const fresh = new Ledger(join(dir, 'project', '.drillbit', 'ledger.ndjson'), 'user:test');
+    await fresh.append(deploy(D1, '1.0.0'));
+    expect((await fresh.entries()).map((e) => e.seq)).toEqual([1]);
+  });
+
   it('stays one unbroken chain under concurrent writers', async () => {
     const writers = Array.from({ length: 6 }, () => new LedgerFile(path));
     await Promise.all(writers.flatMap((w, i) => Array.from({ length: 10 }, (_, j) => w.append([{ ...deploy(D1, `${i}.${j}`), by: `writer-${i}` } as never]))));
