@@ -6,6 +6,7 @@ import { executeUndo, isSameProcess } from '../faults/undo-executor.ts';
 import { readFile } from 'node:fs/promises';
 import type { PidRecord } from '../process/pid-file.ts';
 import { replicaProcessCount } from '../process/proc-inspector.ts';
+import { killProcessGroupsOfRun } from '../process/run-processes.ts';
 import { isRunLive, markRunFinished, readOwner } from './run-owner.ts';
 import { readAttemptRecord, type DockerAttemptRecord } from '../drivers/docker/labelled-resources.ts';
 
@@ -27,7 +28,8 @@ export interface ReapReport {
 /**
  * Reaps what a dead run left: replays the undo records of faults its journal shows as
  * not reverted (newest first), then stops every process it recorded in a pid file (only
- * when the pid still names that process), then removes every container, network and
+ * when the pid still names that process) and every process group on this host still
+ * started with its run id (what it launched before a pid file was on disk), then removes every container, network and
  * volume labelled with its run id on the engine its attempts recorded (`docker.json`).
  * Selects by the run's own files and labels, never by names. A run whose engine does not
  * answer stays unreaped, so a later `drillbit clean` finishes the job.
@@ -48,6 +50,9 @@ export async function reapRun(runDir: string, options: { dryRun?: boolean } = {}
     engines.add(key);
     if (!(await removeContainers(record, report, options))) engineMissing = true;
   }
+  // What the pid files missed (a run killed before one was on disk): found by the run id its launchers were started with.
+  const strays = await killProcessGroupsOfRun(report.runId, options.dryRun);
+  if (strays) report.processesKilled += strays;
   if (!options.dryRun && !engineMissing) await markRunFinished(runDir, owner ?? { runId: report.runId, pid: 0, startedAt: '', cwd: '' });
   return report;
 }

@@ -125,9 +125,14 @@ export class ReplicaProcess {
     return this.startTime;
   }
 
-  /** Resolves once the start time is read from /proc (not waiting for the pid file's fsync). Never rejects. */
-  recorded(): Promise<void> {
-    return this.startTimeRead;
+  /**
+   * Resolves once the start time is read from /proc and the pid file is on disk: a replica
+   * that serves can always be found by `drillbit clean`, even if the run is SIGKILLed the
+   * moment its deploy ends (the write starts at spawn, so it is done by the time a health
+   * check passes). Never rejects.
+   */
+  async recorded(): Promise<void> {
+    await Promise.all([this.startTimeRead, this.pidFileWritten]);
   }
 
   get alive(): boolean {
