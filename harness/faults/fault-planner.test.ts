@@ -36,12 +36,30 @@ describe('planFaults', () => {
   });
 
   it('keeps random choices within their bounds', () => {
+    const replicas = new Set<number>();
+    const times: number[] = [];
     for (let seed = 0; seed < 50; seed++) {
-      for (const fault of planFaults(scenario, new SeededRandom(seed).derive('faults'))) {
-        if (fault.target.kind === 'replica' && typeof fault.target.replica === 'number') expect(fault.target.replica).toBeLessThan(3);
-        if (fault.atMs !== undefined) expect(fault.atMs).toBeGreaterThanOrEqual(1000);
-        if (fault.atMs !== undefined) expect(fault.atMs).toBeLessThanOrEqual(9000);
+      const plan = planFaults(scenario, new SeededRandom(seed).derive('faults'));
+      // f1, f2 (a replica fault on a service, and replica: 'random') and the six scheduled pauses pick a replica.
+      const replicaFaults = plan.filter((f) => f.id !== 'f3');
+      expect(replicaFaults).toHaveLength(8);
+      for (const fault of replicaFaults) {
+        expect(fault.target).toMatchObject({ kind: 'replica', service: 'shop', replica: expect.any(Number) });
+        const replica = (fault.target as { replica: number }).replica;
+        expect(Number.isInteger(replica) && replica >= 0 && replica < 3, `${fault.id} replica ${replica}`).toBe(true);
+        replicas.add(replica);
+      }
+      const scheduled = plan.filter((f) => 'schedule' in f.origin);
+      expect(scheduled).toHaveLength(6);
+      for (const fault of scheduled) {
+        expect(fault.atMs).toBeGreaterThanOrEqual(1000);
+        expect(fault.atMs).toBeLessThanOrEqual(9000);
+        times.push(fault.atMs!);
       }
     }
+    // The choices are really made: every replica gets picked, and the times spread over the range.
+    expect([...replicas].sort()).toEqual([0, 1, 2]);
+    expect(Math.min(...times)).toBeLessThan(2000);
+    expect(Math.max(...times)).toBeGreaterThan(8000);
   });
 });
