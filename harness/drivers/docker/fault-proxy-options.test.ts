@@ -2,14 +2,28 @@ import { describe, expect, it } from 'vitest';
 import { partitionFault } from '../../faults/types/partition.ts';
 import { memoryLimitFault } from '../../faults/types/memory-limit.ts';
 import { stopFault } from '../../faults/types/stop.ts';
-import { DockerDriver } from './docker-driver.ts';
+import { DockerDriver, type DockerDriverOptions } from './docker-driver.ts';
+import { DrillbitError } from '../../errors.ts';
 
 // No engine needed: option parsing and fault parameters.
 describe('docker fault options', () => {
   it('DRILLBIT_DOCKER_FAULT_PROXY takes host or container; anything else is bad input naming it', () => {
-    expect(() => DockerDriver.fromEnvironment({ DRILLBIT_DOCKER_FAULT_PROXY: 'container' })).not.toThrow();
-    expect(() => DockerDriver.fromEnvironment({ DRILLBIT_DOCKER_FAULT_PROXY: 'host' })).not.toThrow();
-    expect(() => DockerDriver.fromEnvironment({ DRILLBIT_DOCKER_FAULT_PROXY: 'sidecar' })).toThrow(/DRILLBIT_DOCKER_FAULT_PROXY must be "container" or "host", got "sidecar"/);
+    // The parsed option is the driver's private state: read it through a cast, as the driver's own faultProxyImage() does.
+    const faultProxyOf = (env: Record<string, string>) => (DockerDriver.fromEnvironment(env) as unknown as { options: DockerDriverOptions }).options.faultProxy;
+    expect(faultProxyOf({ DRILLBIT_DOCKER_FAULT_PROXY: 'container' })).toBe('container');
+    expect(faultProxyOf({ DRILLBIT_DOCKER_FAULT_PROXY: 'host' })).toBe('host');
+    expect(faultProxyOf({ DRILLBIT_DOCKER_FAULT_PROXY: ' container ' })).toBe('container');
+    expect(faultProxyOf({})).toBeUndefined(); // unset: the scenario decides, else host
+    expect(faultProxyOf({ DRILLBIT_DOCKER_FAULT_PROXY: '' })).toBeUndefined();
+    const bad = (() => {
+      try {
+        DockerDriver.fromEnvironment({ DRILLBIT_DOCKER_FAULT_PROXY: 'sidecar' });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(bad).toBeInstanceOf(DrillbitError);
+    expect(bad).toMatchObject({ code: 'bad-input', exitCode: 2, message: 'DRILLBIT_DOCKER_FAULT_PROXY must be "container" or "host", got "sidecar"' });
   });
 
   it('partition takes mode disconnect; memory-limit and stop have bounded parameters with defaults', () => {
