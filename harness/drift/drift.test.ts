@@ -49,6 +49,7 @@ describe('drift detection on the local driver', () => {
 
   it('picks a literal env value to change when none is named', async () => {
     const { result } = await driftDrill(new LocalDriver(), stateDir, { kind: 'env' });
-    expect(driftCheckOf(result)?.message).toContain('env SHOP_VERSION: desired "1.0.0", observed "1.0.0-drifted"');
+    expect(driftCheckOf(result)).toMatchObject({ status: 'failed', message: expect.stringContaining('env SHOP_VERSION: desired "1.0.0", observed "1.0.0-drifted"') });
+    expect(result.status).toBe('failed');
   }, 30_000);
 });
