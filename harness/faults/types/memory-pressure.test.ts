@@ -6,6 +6,10 @@ import type { PidRecord } from '../../process/pid-file.ts';
 import { executeUndo } from '../undo-executor.ts';
 import { memoryPressureFault } from './memory-pressure.ts';
 import { rssMb, startFaultEnv, type FaultTestEnv } from './test-support.ts';
+import { processesWithArgs, processSnapshot, stillRunning } from '../../../test/process-scan.ts';
+
+/** A piece of the hog's script (its `node -e` argument): how /proc names a memory-pressure process. */
+const HOG_MARK = 'held.push(Buffer.alloc(';
 
 let t: FaultTestEnv | undefined;
 afterEach(async () => expect(await t?.close()).toEqual([]));
@@ -57,8 +61,28 @@ describe('memory-pressure fault', () => {
   it('leaves no process and no pid file when the run is aborted while it allocates', async () => {
     t = await startFaultEnv();
     const abort = new AbortController();
+    const ctx = t.context('mem4', abort.signal);
+    const path = join(ctx.workDir, 'pids', 'fault-mem4-0.pid');
+    // 1 GiB takes the hog long enough to allocate that the abort lands before it says "ready".
+    const injecting = memoryPressureFault.inject(t.service, memoryPressureFault.params.parse({ mb: 1024 }), ctx);
+    const settled = injecting.then(() => 'resolved', () => 'rejected');
+    let record: PidRecord | undefined;
+    while (!record && !(await Promise.race([settled, new Promise((r) => setTimeout(r, 2, false))]))) record = await readFile(path, 'utf8').then((text) => JSON.parse(text) as PidRecord, () => undefined);
+    const hog = { pid: record!.pid, startTime: processSnapshot(record!.pid)?.startTime };
+    expect(stillRunning(hog), 'the hog is running when the abort comes').toBe(true);
     abort.abort(new Error('Ctrl-C'));
-    await expect(memoryPressureFault.inject(t.service, memoryPressureFault.params.parse({ mb: 64 }), t.context('mem4', abort.signal))).rejects.toMatchObject({ code: 'aborted' });
-    expect(await exists(join(t.driverCtx.workDir, 'pids', 'fault-mem4-0.pid'))).toBe(false);
+    await expect(injecting).rejects.toMatchObject({ code: 'aborted' });
+    await expect.poll(() => stillRunning(hog), { timeout: 2000 }).toBe(false);
+    expect(processesWithArgs(HOG_MARK, String(process.pid)), 'hog processes of this harness').toEqual([]);
+    expect(await exists(path)).toBe(false);
+  });
+
+  it('starts no process at all when the run is aborted before it injects', async () => {
+    t = await startFaultEnv();
+    const abort = new AbortController();
+    abort.abort(new Error('Ctrl-C'));
+    await expect(memoryPressureFault.inject(t.service, memoryPressureFault.params.parse({ mb: 64 }), t.context('mem5', abort.signal))).rejects.toMatchObject({ code: 'aborted' });
+    expect(processesWithArgs(HOG_MARK, String(process.pid))).toEqual([]);
+    expect(await exists(join(t.driverCtx.workDir, 'pids', 'fault-mem5-0.pid'))).toBe(false);
   });
 });
