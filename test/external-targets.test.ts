@@ -1,11 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostInterfaces } from '../harness/drivers/docker/network-gateway.ts';
 import { projectRoot } from './drill-harness.ts';
 import { startExternalStock, type ExternalStock } from './external-stock.ts';
+import { describeNeeding } from './requirement.ts';
 
 /**
  * Blast radius of external dependencies (issue 8 §3): a scenario's `external` dependency on
@@ -54,10 +56,13 @@ async function stockCalls(stock: ExternalStock): Promise<number> {
   return [...text.matchAll(/^stock_http_requests_total\{[^}]*route="\/(?:stock\/:sku|reservations)"[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
 }
 
-/** An address of this machine that is not loopback (eth0, docker0), if it has one. */
-const hostAddress = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+/** An address of this machine that is not loopback (eth0, docker0: `ip` lists a bridge without carrier, which Node leaves out), if it has one. */
+const hostAddress = Object.values(await hostInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal && !a.address.startsWith('127.'))?.address;
+const noHostAddress = hostAddress === undefined
+  ? { requirement: 'OFF_LOOPBACK', reason: 'this machine has no IPv4 address but loopback', hint: 'give it one, e.g. a dummy interface: ip link add drillbit0 type dummy && ip addr add 198.18.0.1/32 dev drillbit0 && ip link set drillbit0 up' } as const
+  : undefined;
 
-describe.skipIf(hostAddress === undefined)(`an external dependency off loopback (this machine's ${hostAddress ?? 'none'})`, () => {
+describeNeeding(`an external dependency off loopback (this machine's ${hostAddress ?? 'none'})`, noHostAddress, () => {
   let stock: ExternalStock;
   let file: string;
   beforeAll(async () => {

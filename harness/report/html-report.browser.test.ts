@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { projectRoot, runDrillFiles } from '../../test/drill-harness.ts';
 import { waitFor } from '../../test/process-scan.ts';
+import { describeNeeding } from '../../test/requirement.ts';
 import { HtmlReporter } from './html-reporter.ts';
 import type { RunResults } from '../verdict/results.ts';
 
@@ -17,12 +18,7 @@ const HOSTILE = '<img src=x onerror=alert(1)>';
 
 /** `describe` for tests that need Chromium: skipped with the reason when it is absent, failed instead with DRILLBIT_REQUIRE_BROWSER=1 (CI). */
 function describeWithBrowser(name: string, body: () => void): void {
-  if (existsSync(CHROMIUM)) describe(name, body);
-  else if (process.env.DRILLBIT_REQUIRE_BROWSER === '1') {
-    describe(name, () => it('needs Chromium (DRILLBIT_REQUIRE_BROWSER=1)', () => {
-      throw new Error(`DRILLBIT_REQUIRE_BROWSER=1, but ${CHROMIUM} is missing; install it: apt-get install -y chromium`);
-    }));
-  } else describe.skip(`${name} — skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`, body);
+  describeNeeding(name, existsSync(CHROMIUM) ? undefined : { requirement: 'BROWSER', reason: `${CHROMIUM} is missing`, hint: 'install it: apt-get install -y chromium' }, body);
 }
 
 interface Opened {

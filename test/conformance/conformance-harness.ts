@@ -28,7 +28,16 @@ export interface DriverConformanceOptions {
    * the entry gets removed. Default none.
    */
   knownDeviations?: Partial<Record<KnownDeviation, string>>;
+  /**
+   * The fault surfaces the driver offers (its contract). A fault test whose surface is
+   * listed and missing fails; one whose surface is not listed is skipped with the reason,
+   * or fails under DRILLBIT_REQUIRE_FAULT_SURFACES=1 (CI).
+   */
+  faultSurfaces: readonly FaultSurfaceName[];
 }
+
+/** `processFaults`: kill, stop, pause, HTTP faults on a replica; `links`: a fault proxy on every `dependsOn` edge. */
+export type FaultSurfaceName = 'processFaults' | 'links';
 
 /** The tests a driver may declare as known deviations (`knownDeviations`). */
 export type KnownDeviation =

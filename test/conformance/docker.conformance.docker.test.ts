@@ -1,6 +1,7 @@
 import Docker from 'dockerode';
 import { errorMessage } from '../../harness/errors.ts';
 import { getDriver } from '../../harness/drivers/registry.ts';
+import { isRequired, requiredButMissing } from '../requirement.ts';
 import { describeDriverConformance } from './driver-conformance.ts';
 
 const SOCKET = '/var/run/docker.sock';
@@ -23,7 +24,7 @@ async function dockerUnavailable(): Promise<string | undefined> {
   }
   if (reasons.length === 0) return undefined;
   const reason = reasons.join('; ');
-  if (process.env.DRILLBIT_REQUIRE_DOCKER === '1') throw new Error(`DRILLBIT_REQUIRE_DOCKER=1, but ${reason}`);
+  if (isRequired('DOCKER')) throw new Error(requiredButMissing({ requirement: 'DOCKER', reason, hint: 'start one: dockerd &' }));
   return reason;
 }
 
@@ -48,5 +49,6 @@ describeDriverConformance({
   driver: () => getDriver('docker'),
   available: dockerUnavailable,
   leftovers: (runId) => dockerLeftovers(runId),
+  faultSurfaces: ['processFaults', 'links'],
   timeoutScale: 3,
 });

@@ -131,7 +131,7 @@ function describeDeployAndRollback(h: ConformanceHarness): void {
 function describeDependenciesCleanupAndParallelRuns(h: ConformanceHarness): void {
   const timeout = h.ms(20_000);
 
-  it('dependencies: shop (dependsOn stock, through the shop->stock link) serves /products with availability from stock', async () => {
+  it('dependencies: shop (dependsOn stock, through the shop->stock link) serves /products with availability from stock, and the call goes through the link', async () => {
     const { env } = await h.up(shopWithStockSpec(), 'dependencies');
     const [shop, stock] = [h.release('shopV1WithStock'), h.release('stockV1')];
     await env.deploy('stock', stock);
@@ -143,6 +143,14 @@ function describeDependenciesCleanupAndParallelRuns(h: ConformanceHarness): void
     await expectServes(env.address('stock'), stock, '/stock/p1', 2);
     await expectObservedOn(env, 'shop', shop, 1);
     await expectObservedOn(env, 'stock', stock, 1);
+    // README "Dependencies and links": a dependsOn edge goes through a fault proxy of the run, the link shop->stock.
+    const link = env.networkFaults?.link('shop', 'stock');
+    expect(link, 'shop reaches stock through the link shop->stock').toBeDefined();
+    expect(env.networkFaults!.inboundLinks('stock')).toEqual([{ from: 'shop', to: 'stock' }]);
+    await link!.setEnabled(false);
+    expect((await send(env.address('shop'), '/products')).status, 'shop calls stock through the link: its partition is a 503').toBe(503);
+    await link!.setEnabled(true);
+    expect((await send(env.address('shop'), '/products')).status).toBe(200);
   }, timeout);
 
   it('external dependency: shop reaches a stock no driver runs (on the host’s loopback) through its shop->stock link; a partition there is a 503; observe() and down() leave the stock alone', async () => {

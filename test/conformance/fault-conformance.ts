@@ -4,7 +4,8 @@ import { faultTypes, type FaultName } from '../../harness/faults/fault-registry.
 import { resolveTargets } from '../../harness/faults/fault-target-resolver.ts';
 import type { FaultContext, FaultTarget, FaultType, Injected } from '../../harness/faults/fault-type.ts';
 import { SeededRandom } from '../../harness/util/seeded-random.ts';
-import { shopSpec, shopWithStockSpec, type ConformanceHarness, type Run } from './conformance-harness.ts';
+import { skipOrFail } from '../requirement.ts';
+import { shopSpec, shopWithStockSpec, type ConformanceHarness, type FaultSurfaceName, type Run } from './conformance-harness.ts';
 import { expectServes, fastest, lkgComparison, lkgEqual, send, sendMany, statusOf } from './conformance-probes.ts';
 
 type Skip = (note: string) => never;
@@ -14,7 +15,8 @@ const SHOP_TO_STOCK: FaultTarget = { kind: 'link', from: 'shop', to: 'stock' };
 /**
  * Section 7: every fault of the registry that the driver's surfaces support has its
  * effect, and after its revert (called twice: reverts are idempotent) the environment
- * serves and matches its LKG again. A fault whose surface the driver lacks is skipped.
+ * serves and matches its LKG again. A fault whose surface the driver does not list in
+ * `faultSurfaces` is skipped (failed under DRILLBIT_REQUIRE_FAULT_SURFACES=1); a listed one it lacks fails.
  */
 export function describeFaultConformance(h: ConformanceHarness): void {
   let injections = 0;
@@ -34,12 +36,18 @@ export function describeFaultConformance(h: ConformanceHarness): void {
     return injected;
   }
 
+  /** A surface the driver lacks: a failure where it says it offers the surface, else a skip (a failure under DRILLBIT_REQUIRE_FAULT_SURFACES=1). */
+  function lacks(surface: FaultSurfaceName, reason: string, skip: Skip): never {
+    if (h.options.faultSurfaces.includes(surface)) throw new Error(`${reason}, though the driver's conformance options list ${surface} among its faultSurfaces`);
+    return skipOrFail(skip, { requirement: 'FAULT_SURFACES', reason, hint: `a driver without ${surface} does not run this test` });
+  }
+
   function processFaults(run: Run, fault: string, skip: Skip): ProcessFaultSurface {
-    return run.env.processFaults ?? skip(`${h.options.name} has no processFaults surface: ${fault} cannot act on it`);
+    return run.env.processFaults ?? lacks('processFaults', `${h.options.name} has no processFaults surface: ${fault} cannot act on it`, skip);
   }
 
   function shopToStockLink(run: Run, fault: string, skip: Skip): void {
-    if (!run.env.networkFaults?.link('shop', 'stock')) skip(`${h.options.name} has no fault proxy on shop->stock: ${fault} cannot act on it`);
+    if (!run.env.networkFaults?.link('shop', 'stock')) lacks('links', `${h.options.name} has no fault proxy on shop->stock: ${fault} cannot act on it`, skip);
   }
 
   async function upShop(label: string, replicas: number): Promise<Run> {
@@ -60,7 +68,7 @@ export function describeFaultConformance(h: ConformanceHarness): void {
   const timeout = h.ms(20_000);
 
   describe('every fault reverts', () => {
-    it('http-abort (share 1, 503) on shop: every request 503; after the revert 200s [needs processFaults, skipped without]', async ({ skip }) => {
+    it('http-abort (share 1, 503) on shop: every request 503; after the revert 200s [needs processFaults]', async ({ skip }) => {
       const run = await upShop('http-abort', 2);
       processFaults(run, 'http-abort', skip);
       const fault = await inject(run, 'http-abort', { kind: 'service', service: 'shop' }, { share: 1, status: 503 });
@@ -71,7 +79,7 @@ export function describeFaultConformance(h: ConformanceHarness): void {
       expect(await lkgEqual(run.env, { shop: h.release('shopV1') }, { shop: 2 })).toBe(true);
     }, timeout);
 
-    it('dependency-outage on stock: its address and shop /products answer 503; after the revert 200 and both LKG-equal [needs processFaults, skipped without]', async ({ skip }) => {
+    it('dependency-outage on stock: its address and shop /products answer 503; after the revert 200 and both LKG-equal [needs processFaults]', async ({ skip }) => {
       const run = await upShopWithStock('outage');
       processFaults(run, 'dependency-outage', skip);
       const fault = await inject(run, 'dependency-outage', { kind: 'service', service: 'stock' });
@@ -85,7 +93,7 @@ export function describeFaultConformance(h: ConformanceHarness): void {
       expect(await lkgComparison(run.env, lkg, replicas)).toMatchObject({ shop: { match: true }, stock: { match: true } });
     }, timeout);
 
-    it('kill a replica of shop (2 replicas): it is gone and the survivor serves; after the revert a new replica serves, healthy and LKG-equal [needs processFaults, skipped without]', async ({ skip }) => {
+    it('kill a replica of shop (2 replicas): it is gone and the survivor serves; after the revert a new replica serves, healthy and LKG-equal [needs processFaults]', async ({ skip }) => {
       const run = await upShop('kill', 2);
       const surface = processFaults(run, 'kill', skip);
       const [target] = resolveTargets({ kind: 'replica', service: 'shop', replica: 0 }, run.env, 'kill');
@@ -105,7 +113,7 @@ export function describeFaultConformance(h: ConformanceHarness): void {
       await expectServes(run.env.address('shop'), h.release('shopV1'));
     }, timeout);
 
-    it('stop a replica of shop (2 replicas): it is down for the duration and the other serves; after the revert its slot serves again, healthy and LKG-equal [needs processFaults, skipped without]', async ({ skip }) => {
+    it('stop a replica of shop (2 replicas): it is down for the duration and the other serves; after the revert its slot serves again, healthy and LKG-equal [needs processFaults]', async ({ skip }) => {
       const run = await upShop('stop', 2);
       const surface = processFaults(run, 'stop', skip);
       const [target] = resolveTargets({ kind: 'replica', service: 'shop', replica: 0 }, run.env, 'stop');
@@ -124,7 +132,7 @@ export function describeFaultConformance(h: ConformanceHarness): void {
       await expectServes(run.env.address('shop'), h.release('shopV1'));
     }, timeout);
 
-    it('pause the replica of shop: requests to it stall; after the revert it answers at once [needs processFaults, skipped without]', async ({ skip }) => {
+    it('pause the replica of shop: requests to it stall; after the revert it answers at once [needs processFaults]', async ({ skip }) => {
       const run = await upShop('pause', 1);
       processFaults(run, 'pause', skip);
       const [target] = resolveTargets({ kind: 'replica', service: 'shop', replica: 0 }, run.env, 'pause');
@@ -148,7 +156,7 @@ export function describeFaultConformance(h: ConformanceHarness): void {
       expect(await lkgEqual(run.env, { shop: h.release('shopV1') }, { shop: 1 })).toBe(true);
     }, timeout);
 
-    it('latency 400 ms on the link shop->stock: /products slower; after the revert fast again [needs networkFaults with shop->stock, skipped without]', async ({ skip }) => {
+    it('latency 400 ms on the link shop->stock: /products slower; after the revert fast again [needs links]', async ({ skip }) => {
       const run = await upShopWithStock('latency');
       shopToStockLink(run, 'latency', skip);
       const shop = run.env.address('shop');
@@ -166,7 +174,7 @@ export function describeFaultConformance(h: ConformanceHarness): void {
       expect(after.ms, `/products after the revert (was ${before.ms.toFixed(0)} ms before)`).toBeLessThan(200);
     }, timeout);
 
-    it('partition on the link shop->stock: /products fails; after the revert 200 and both LKG-equal [needs networkFaults with shop->stock, skipped without]', async ({ skip }) => {
+    it('partition on the link shop->stock: /products fails; after the revert 200 and both LKG-equal [needs links]', async ({ skip }) => {
       const run = await upShopWithStock('partition');
       shopToStockLink(run, 'partition', skip);
       const shop = run.env.address('shop');

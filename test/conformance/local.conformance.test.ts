@@ -18,4 +18,5 @@ describeDriverConformance({
   name: 'local',
   driver: () => getDriver('local'),
   leftovers: localLeftovers,
+  faultSurfaces: ['processFaults', 'links'],
 });

@@ -2,6 +2,7 @@ import Docker from 'dockerode';
 import { getDriver } from '../../harness/drivers/registry.ts';
 import { swarmUnavailable } from '../../harness/drivers/swarm/describe-with-swarm.ts';
 import { errorMessage } from '../../harness/errors.ts';
+import { isRequired, requiredButMissing } from '../requirement.ts';
 import { describeDriverConformance } from './driver-conformance.ts';
 
 const SOCKET = '/var/run/docker.sock';
@@ -21,7 +22,7 @@ async function swarmSkipReason(): Promise<string | undefined> {
   }
   if (reasons.length === 0) return undefined;
   const reason = reasons.join('; ');
-  if (process.env.DRILLBIT_REQUIRE_SWARM === '1') throw new Error(`DRILLBIT_REQUIRE_SWARM=1, but ${reason}`);
+  if (isRequired('SWARM')) throw new Error(requiredButMissing({ requirement: 'SWARM', reason, hint: 'docker swarm init --advertise-addr 127.0.0.1' }));
   return reason;
 }
 
@@ -47,6 +48,7 @@ describeDriverConformance({
   available: swarmSkipReason,
   leftovers: (runId) => swarmLeftovers(runId),
   timeoutScale: 4,
+  faultSurfaces: ['processFaults', 'links'],
   knownDeviations: {
     'rollback-to-warm-is-fast': 'Swarm keeps no warm release: rollback=previous is a rolling update of every task at once (start-first), so it takes a container start and a health check, like a deploy',
   },

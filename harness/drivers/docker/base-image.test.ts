@@ -6,6 +6,7 @@ import { DrillbitError } from '../../errors.ts';
 import { buildBaseImageArchive } from './base-image.ts';
 import { baseExtrasFromEnvironment } from './docker-driver.ts';
 import { hostPathEntries, linkedLibraries } from './host-path-entries.ts';
+import { describeNeeding } from '../../../test/requirement.ts';
 
 describe('base image archive', () => {
   it('is deterministic: the same host node gives the same image ID', async () => {
@@ -27,7 +28,9 @@ describe('base image archive', () => {
 const PYTHON = '/usr/bin/python3';
 const hasDebianPython = await lstat(PYTHON).then((s) => s.isSymbolicLink(), () => false);
 
-describe.skipIf(!hasDebianPython)('base image extras (host programs at their host paths)', () => {
+const missingPython = hasDebianPython ? undefined : { requirement: 'THIRD_PARTY', reason: `${PYTHON} is not Debian's symlink to python3.11`, hint: 'apt-get install -y python3.11 gettext-base' } as const;
+
+describeNeeding('base image extras (host programs at their host paths)', missingPython, () => {
   it('bring a symlink as a link, what it points to, the libraries ldd lists, and the files’ times; deterministically', async () => {
     const sources = { node: process.execPath, extras: [PYTHON, '/usr/bin/envsubst'] };
     const a = await buildBaseImageArchive(sources, 'drillbit/node-base:extras');

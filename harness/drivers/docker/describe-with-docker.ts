@@ -1,4 +1,4 @@
-import { describe, it } from 'vitest';
+import { describeNeeding } from '../../../test/requirement.ts';
 import { DockerEngine } from './docker-engine.ts';
 
 /**
@@ -12,15 +12,5 @@ export async function describeWithDocker(name: string, body: () => void, engine:
     () => undefined,
     (error: unknown) => (error instanceof Error ? error.message : String(error)),
   );
-  if (reason === undefined) {
-    describe(name, body);
-  } else if (process.env.DRILLBIT_REQUIRE_DOCKER === '1') {
-    describe(name, () => {
-      it('needs a Docker engine (DRILLBIT_REQUIRE_DOCKER=1)', () => {
-        throw new Error(`DRILLBIT_REQUIRE_DOCKER=1, but ${reason}; start one: dockerd &`);
-      });
-    });
-  } else {
-    describe.skip(`${name} — skipped: ${reason}`, body);
-  }
+  describeNeeding(name, reason === undefined ? undefined : { requirement: 'DOCKER', reason, hint: 'start one: dockerd &' }, body);
 }

@@ -1,4 +1,4 @@
-import { describe, it } from 'vitest';
+import { describeNeeding } from '../../../test/requirement.ts';
 import { errorMessage } from '../../errors.ts';
 import { DockerEngine } from '../docker/docker-engine.ts';
 import { requireSwarmManager } from './swarm-manager.ts';
@@ -21,15 +21,5 @@ export async function swarmUnavailable(engine: DockerEngine = DockerEngine.at())
  */
 export async function describeWithSwarm(name: string, body: () => void, engine: DockerEngine = DockerEngine.at()): Promise<void> {
   const reason = await swarmUnavailable(engine);
-  if (reason === undefined) {
-    describe(name, body);
-  } else if (process.env.DRILLBIT_REQUIRE_SWARM === '1') {
-    describe(name, () => {
-      it('needs a swarm manager (DRILLBIT_REQUIRE_SWARM=1)', () => {
-        throw new Error(`DRILLBIT_REQUIRE_SWARM=1, but ${reason}; docker swarm init --advertise-addr 127.0.0.1`);
-      });
-    });
-  } else {
-    describe.skip(`${name} — skipped: ${reason}`, body);
-  }
+  describeNeeding(name, reason === undefined ? undefined : { requirement: 'SWARM', reason, hint: 'docker swarm init --advertise-addr 127.0.0.1' }, body);
 }
