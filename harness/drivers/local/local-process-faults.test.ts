@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { removeReadOnlyTree } from '../../release/release-store.ts';
 import { LocalDriver } from './local-driver.ts';
 import type { LocalEnvironment } from './local-environment.ts';
 import { processRunning, testContext, writeTestBundle } from './test-support.ts';
+import { processesOfRun } from '../../../test/process-scan.ts';
 
 let root: string;
 let driver: LocalDriver;
@@ -26,8 +27,8 @@ async function release(name: string): Promise<ResolvedRelease> {
   return driver.resolveRelease('shop', name, await writeTestBundle(join(root, 'bundles'), name), root, { storeDir: join(root, 'store') });
 }
 
-async function up(replicas = 1): Promise<{ env: LocalEnvironment; ctx: DriverContext }> {
-  const ctx = testContext(join(root, `work-${contexts.length}`));
+async function up(replicas = 1, runId?: string): Promise<{ env: LocalEnvironment; ctx: DriverContext }> {
+  const ctx = testContext(join(root, `work-${contexts.length}`), runId);
   contexts.push(ctx);
   return { env: await driver.up({ services: { shop: { replicas, strategy: 'blue-green' } } }, ctx), ctx };
 }
@@ -119,16 +120,24 @@ describe('LocalEnvironment.processFaults', () => {
     expect(surface.replicas('shop').map((r) => r.id)).toEqual(['shop-g4-0']);
   });
 
-  it('after down(), the reverts (replace, start, stop) have nothing to do and resolve', async () => {
+  it('after down(), the reverts (replace, start, stop) have nothing to do and resolve: they start no process and write no pid file', async () => {
     const v1 = await release('v1');
-    const { env } = await up();
+    const runId = `after-down-${process.pid}-${Date.now()}`; // its own: other test files' replicas run as test-run
+    const { env, ctx } = await up(1, runId);
     await env.deploy('shop', v1);
+    expect(processesOfRun(runId).length, 'the scan sees the replica while it serves').toBeGreaterThan(0);
     await env.processFaults.stopService('shop');
     await env.down();
-    await env.processFaults.startService('shop');
-    await env.processFaults.replaceReplica('shop', 'shop-g1-0');
-    await env.processFaults.stopService('shop');
+    await expect.poll(() => processesOfRun(runId), { timeout: 5000 }).toEqual([]);
+    // Looked for after each revert: a later stopService would hide what startService or replaceReplica left.
+    for (const [name, revert] of [['startService', () => env.processFaults.startService('shop')], ['replaceReplica', () => env.processFaults.replaceReplica('shop', 'shop-g1-0')], ['stopService', () => env.processFaults.stopService('shop')]] as const) {
+      await revert();
+      await new Promise((r) => setTimeout(r, 100)); // a replica launched in the background would have spawned by now
+      expect(processesOfRun(runId), `processes of the run after ${name}`).toEqual([]);
+    }
     await expect(env.deploy('shop', v1)).rejects.toThrow(/down/);
+    expect(env.processFaults.replicas('shop').filter((r) => r.alive)).toEqual([]);
+    expect(await readdir(join(ctx.workDir, 'pids')).catch(() => []), 'pid files').toEqual([]);
   });
 
   it('adds and removes HTTP fault rules at the address; refuses a share outside 0..1', async () => {
