@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 
 /** Live (non-zombie) processes whose environment carries this run's id: what a drill of the run started. */
 export function processesOfRun(runId: string): number[] {
@@ -73,4 +73,27 @@ export function processesWithArgs(...needles: string[]): ProcessSnapshot[] {
 
 function allPids(): number[] {
   return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number);
+}
+
+/** Live processes that name `dir` in their working directory, command line or environment: what a run under `dir` started. */
+export function processesUnder(dir: string): ProcessSnapshot[] {
+  return allPids().flatMap((pid) => {
+    try {
+      const p = processSnapshot(pid);
+      if (!p || p.state === 'Z' || pid === process.pid) return [];
+      const cwd = readlinkOr(`/proc/${pid}/cwd`);
+      const named = cwd.startsWith(dir) || readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir) || readFileSync(`/proc/${pid}/environ`, 'utf8').includes(dir);
+      return named ? [p] : [];
+    } catch {
+      return []; // ended while we looked, or not ours to read
+    }
+  });
+}
+
+function readlinkOr(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return '';
+  }
 }
