@@ -112,10 +112,14 @@ function select(scenarios: LoadedScenario[], flags: RunFlags): { scenarios: Load
   return { scenarios: selectShard(selected, flags.shard), shard: shardInfo(selected, flags.shard) };
 }
 
-/** --pushgateway and --metrics-port are the prom reporter's options, so they bring it along. */
+/**
+ * results.json is the contract that gate, report and merge-reports read, so `json` is always
+ * among them, whatever --reporter lists; --pushgateway and --metrics-port are the prom
+ * reporter's options, so they bring it along.
+ */
 function reporterNames(flags: RunFlags): string[] {
   const wantsProm = flags.pushgateway !== undefined || flags.metricsPort !== undefined;
-  return wantsProm && !flags.reporter.includes('prom') ? [...flags.reporter, 'prom'] : flags.reporter;
+  return [...new Set([...flags.reporter, 'json', ...(wantsProm ? ['prom'] : [])])];
 }
 
 function newRunId(): string {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +12,8 @@ describe('drillbit gate', () => {
   it('19/20 vs 0.9: exit 1 on the lower bound (default), exit 0 on the observed rate', async () => {
     const lower = await drillbitInProcess(['gate', nineteenOfTwenty, '--min-pass-rate', '0.9']);
     expect(lower.code, lower.stderr).toBe(1);
-    expect(lower.stdout).toMatch(/bad release is rolled back\s+20\s+19\s+95\.0%\s+76\.4%\s+flaky\s+below/);
+    expect(lower.stdout).toMatch(/bad release is rolled back\s+20\s+19\s+95\.0%\s+76\.4%\s+flaky\s+below\s+\+33 passing$/m);
+    expect(lower.stdout).toContain('bad release is rolled back: 95% lower bound 76.4% (observed 19/20) is below 90.0%; 33 more passing attempts would meet it');
     expect(lower.stdout).toContain('gate NOT met: 95% lower bound ≥ 90.0% for every scenario');
     const observed = await drillbitInProcess(['gate', nineteenOfTwenty, '--min-pass-rate', '0.9', '--on', 'observed']);
     expect(observed.code, observed.stderr).toBe(0);
@@ -88,6 +89,55 @@ describe('drillbit gate', () => {
     expect(result.code).toBe(1);
     const markdown = readFileSync(summary, 'utf8');
     expect(markdown).toMatch(/^# earlier step\n### Drillbit gate: not met ❌/);
-    expect(markdown).toContain('| bad release is rolled back | 20 | 19 | 95.0% | 76.4% | flaky | ❌ |');
+    expect(markdown).toContain('| bad release is rolled back | 20 | 19 | 95.0% | 76.4% | flaky | ❌ | +33 passing |');
+  });
+
+  it('a folder of runs, or a glob that brings other files along: every run under it is read, the rest left out with a note', async () => {
+    const reports = join(root, 'reports');
+    writeResultsDir(join(reports, 'run-a'), syntheticRun(attemptsOf('s', 10, 10)));
+    writeResultsDir(join(reports, 'run-b'), syntheticRun(attemptsOf('s', 10, 10)));
+    writeFileSync(join(reports, 'README.md'), '# what this folder holds\n');
+    mkdirSync(join(reports, 'empty'));
+    const folder = await drillbitInProcess(['gate', reports, '--min-pass-rate', '0.8']);
+    expect(folder.code, folder.stdout + folder.stderr).toBe(0);
+    expect(folder.stdout).toMatch(/^s\s+20\s+20\s+100\.0%\s+83\.9%\s+ok$/m);
+    expect(folder.stdout).toContain('a folder of 2 runs, each read');
+    const glob = ['run-a', 'run-b', 'README.md', 'empty'].map((name) => join(reports, name));
+    const globbed = await drillbitInProcess(['gate', ...glob, '--min-pass-rate', '0.8']);
+    expect(globbed.code, globbed.stdout + globbed.stderr).toBe(0);
+    expect(globbed.stdout).toMatch(/^s\s+20\s+20/m);
+    expect(globbed.stdout).toContain(`${join(reports, 'README.md')}: not a run (no results.json or journal.ndjson), left out`);
+    expect(globbed.stdout).toContain(`${join(reports, 'empty')}: not a run (no results.json or journal.ndjson in it or in a folder under it), left out`);
+  });
+
+  it('nothing but things that are not runs: exit 2 naming them, with a hint', async () => {
+    const notes = join(root, 'notes.md');
+    writeFileSync(notes, 'not a run\n');
+    const result = await drillbitInProcess(['gate', notes, '--min-pass-rate', '0.5']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${notes}: no run among them`);
+    expect(result.stderr).toContain('pass the output directories of drillbit run');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('ten scenarios at 1/1 under 0.9 on the lower bound: not met, and each row says 34 more passing attempts would meet it; 35/35 then does', async () => {
+    const names = Array.from({ length: 10 }, (_, i) => `scenario ${i + 1}`);
+    const once = writeResultsDir(join(root, 'ten-once'), syntheticRun(names.flatMap((name) => attemptsOf(name, 1, 1))));
+    const result = await drillbitInProcess(['gate', once, '--min-pass-rate', '0.9']);
+    expect(result.code).toBe(1);
+    for (const name of names) expect(result.stdout).toMatch(new RegExp(`^${name}\\s+1\\s+1\\s+100\\.0%\\s+20\\.7%\\s+below\\s+\\+34 passing$`, 'm'));
+    const enough = writeResultsDir(join(root, 'ten-enough'), syntheticRun(names.flatMap((name) => attemptsOf(name, 34, 34))));
+    const met = await drillbitInProcess(['gate', once, enough, '--min-pass-rate', '0.9']);
+    expect(met.code, met.stdout).toBe(0);
+    const oneShort = writeResultsDir(join(root, 'ten-short'), syntheticRun(names.flatMap((name) => attemptsOf(name, 33, 33))));
+    expect((await drillbitInProcess(['gate', once, oneShort, '--min-pass-rate', '0.9'])).code).toBe(1);
+  });
+
+  it('says never when no number of passing attempts would meet the minimum', async () => {
+    const dir = writeResultsDir(join(root, 'one-failure'), syntheticRun(attemptsOf('s', 9, 10)));
+    const result = await drillbitInProcess(['gate', dir, '--min-pass-rate', '1', '--on', 'observed']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^s\s+10\s+9\s+90\.0%\s+\S+\s+flaky\s+below\s+never$/m);
+    expect(result.stdout).toContain('s: pass rate 90.0% (9/10) is below 100.0%; no number of passing attempts would meet it');
   });
 });

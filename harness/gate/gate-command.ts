@@ -1,8 +1,8 @@
 import { appendFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { ExitCode } from '../errors.ts';
+import { ExitCode, badInput } from '../errors.ts';
 import type { CliEnvironment } from '../cli/cli-environment.ts';
 import { readResultsSource } from '../report/results-reader.ts';
+import { expandRunArguments } from '../report/run-arguments.ts';
 import { formatGateMarkdown, formatGateTable } from './gate-output.ts';
 import { evaluateGate, type GateOn } from './pass-rate-gate.ts';
 
@@ -17,7 +17,9 @@ export interface GateFlags {
  * after reporting whatever could be read, marked incomplete.
  */
 export async function gateCommand(dirs: string[], flags: GateFlags, cli: CliEnvironment): Promise<number> {
-  const sources = await Promise.all(dirs.map((dir) => readResultsSource(resolve(cli.cwd, dir))));
+  const { inputs, notes: passedOver } = expandRunArguments(dirs, cli.cwd);
+  if (inputs.length === 0) throw badInput(`${dirs.join(' ')}: no run among them (${passedOver.join('; ')})`, 'pass the output directories of drillbit run, or the folder that holds them (e.g. reports/)');
+  const sources = await Promise.all(inputs.map(readResultsSource));
   const runs = sources.flatMap((s) => (s.run ? [s.run] : []));
   const incomplete = sources.some((s) => !s.complete);
   const gate = evaluateGate({
@@ -27,7 +29,7 @@ export async function gateCommand(dirs: string[], flags: GateFlags, cli: CliEnvi
     aborted: runs.some((run) => run.aborted),
     incomplete,
   });
-  const notes = [`read ${runs.reduce((n, run) => n + run.scenarios.length, 0)} attempts from ${runs.length} of ${sources.length} results file${sources.length === 1 ? '' : 's'}${incomplete ? ' (INCOMPLETE: see the errors below)' : ''}`];
+  const notes = [`read ${runs.reduce((n, run) => n + run.scenarios.length, 0)} attempts from ${runs.length} of ${sources.length} results file${sources.length === 1 ? '' : 's'}${incomplete ? ' (INCOMPLETE: see the errors below)' : ''}`, ...passedOver];
   cli.stdout(formatGateTable(gate, notes));
   if (cli.stepSummaryPath) await appendFile(cli.stepSummaryPath, formatGateMarkdown(gate, [...notes, ...sources.flatMap((s) => s.problems)]));
   const problems = sources.flatMap((s) => s.problems);

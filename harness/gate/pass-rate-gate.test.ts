@@ -9,7 +9,7 @@ describe('pass-rate gate', () => {
     const lower = evaluateGate({ attempts, minPassRate: 0.9, on: 'lower-bound' });
     expect(lower.met).toBe(false);
     expect(lower.rows[0]!.measured).toBeCloseTo(0.764, 3);
-    expect(lower.reasons).toEqual(['bad release is rolled back: 95% lower bound 76.4% (observed 19/20) is below 90.0%']);
+    expect(lower.reasons).toEqual(['bad release is rolled back: 95% lower bound 76.4% (observed 19/20) is below 90.0%; 33 more passing attempts would meet it']);
     const observed = evaluateGate({ attempts, minPassRate: 0.9, on: 'observed' });
     expect(observed.met).toBe(true);
     expect(observed.rows[0]).toMatchObject({ passRate: 0.95, measured: 0.95, met: true, flaky: true });
@@ -43,12 +43,34 @@ describe('pass-rate gate', () => {
   it('prints a table and a markdown summary that escapes scenario names', () => {
     const gate = evaluateGate({ attempts: [...attemptsOf('<img src=x onerror=alert(1)> | pipes', 19, 20)], minPassRate: 0.9, on: 'lower-bound' });
     const table = formatGateTable(gate);
-    expect(table).toMatch(/^scenario\s+attempts\s+passed\s+pass rate\s+95% lower\s+flaky\s+gate$/m);
+    expect(table).toMatch(/^scenario\s+attempts\s+passed\s+pass rate\s+95% lower\s+flaky\s+gate\s+to meet$/m);
     expect(table).toMatch(/pipes\s+20\s+19\s+95\.0%\s+76\.4%\s+flaky\s+below/);
     expect(table).toContain('gate NOT met');
     const markdown = formatGateMarkdown(gate);
     expect(markdown).toContain('### Drillbit gate: not met ❌');
-    expect(markdown).toContain('| &#60;img src=x onerror=alert(1)&#62; \\| pipes | 20 | 19 | 95.0% | 76.4% | flaky | ❌ |');
+    expect(markdown).toContain('| &#60;img src=x onerror=alert(1)&#62; \\| pipes | 20 | 19 | 95.0% | 76.4% | flaky | ❌ | +33 passing |');
     expect(markdown).not.toContain('<img');
+  });
+
+  it('passesToMeet is the fewest further passing attempts that meet the minimum: with that many it is met, with one fewer not', () => {
+    for (const on of ['lower-bound', 'observed'] as const) {
+      for (const [passed, total] of [[1, 1], [10, 10], [19, 20], [3, 7], [0, 2]] as const) {
+        for (const minPassRate of [0.5, 0.8, 0.9, 0.95, 0.99]) {
+          const needed = evaluateGate({ attempts: attemptsOf('s', passed, total), minPassRate, on }).rows[0]!.passesToMeet;
+          expect(needed, `${passed}/${total} vs ${minPassRate} on ${on}`).not.toBeNull();
+          const after = (more: number) => evaluateGate({ attempts: attemptsOf('s', passed + more, total + more), minPassRate, on }).met;
+          expect(after(needed!), `${passed}/${total} + ${needed} vs ${minPassRate} on ${on}`).toBe(true);
+          if (needed! > 0) expect(after(needed! - 1), `${passed}/${total} + ${needed! - 1} vs ${minPassRate} on ${on}`).toBe(false);
+        }
+      }
+    }
+  });
+
+  it('passesToMeet is 0 when met, and null where no passing attempts would do: a minimum of 1 on the lower bound, or after a failure on the observed rate', () => {
+    expect(evaluateGate({ attempts: attemptsOf('s', 20, 20), minPassRate: 0.8, on: 'lower-bound' }).rows[0]!.passesToMeet).toBe(0);
+    expect(evaluateGate({ attempts: attemptsOf('s', 50, 50), minPassRate: 1, on: 'lower-bound' }).rows[0]!.passesToMeet).toBeNull();
+    expect(evaluateGate({ attempts: attemptsOf('s', 9, 10), minPassRate: 1, on: 'observed' }).rows[0]!.passesToMeet).toBeNull();
+    expect(evaluateGate({ attempts: attemptsOf('s', 10, 10), minPassRate: 1, on: 'observed' }).rows[0]!.passesToMeet).toBe(0);
+    expect(evaluateGate({ attempts: attemptsOf('s', 9, 10), minPassRate: 1, on: 'observed' }).reasons).toEqual(['s: pass rate 90.0% (9/10) is below 100.0%; no number of passing attempts would meet it']);
   });
 });

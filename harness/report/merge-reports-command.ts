@@ -9,6 +9,7 @@ import { DrillMetrics } from './drill-metrics.ts';
 import { renderJunitXml } from './junit-reporter.ts';
 import { mergeRuns } from './merge-results.ts';
 import { readResultsSource, type ResultsSource } from './results-reader.ts';
+import { expandRunArguments } from './run-arguments.ts';
 
 /** The outputs besides results.json that a merge rebuilds, each only when some input has it. */
 const OUTPUTS: { file: string; render: (run: RunResults) => Promise<string> }[] = [
@@ -24,7 +25,9 @@ const OUTPUTS: { file: string; render: (run: RunResults) => Promise<string> }[] 
  * or damaged, after writing what could be read, marked incomplete.
  */
 export async function mergeReportsCommand(dirs: string[], flags: { output?: string }, cli: CliEnvironment): Promise<number> {
-  const inputs = [...new Set(dirs.map((d) => resolve(cli.cwd, d)))];
+  const { inputs, notes } = expandRunArguments(dirs, cli.cwd);
+  for (const note of notes) cli.stderr(`drillbit: note: ${note}\n`);
+  if (inputs.length === 0) throw badInput(`${dirs.join(' ')}: no run among them`, 'pass the output directories of drillbit run, or the folder that holds them (e.g. reports/)');
   const runId = `merged-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
   const outputDir = resolve(cli.cwd, flags.output ?? join('reports', runId));
   if (inputs.map((p) => (p.endsWith('.json') ? dirname(p) : p)).includes(outputDir)) throw badInput(`--output ${flags.output}: is one of the inputs`, 'merge into a new directory; the inputs are never overwritten');

@@ -93,6 +93,21 @@ describe('drillbit merge-reports', () => {
     expect(merged.merged!.warnings[0]).toContain(`line ${line}`);
   });
 
+  it('a folder of shard runs (reports/ or reports/*) merges every run under it; what is not a run is left out with a note', async () => {
+    const folder = join(root, 'ci-shards');
+    shardDir('ci-shards/shard-1', syntheticRun([syntheticScenario({ name: 'alpha', status: 'passed' })], { runId: 'run-a', shard: shard(1) }));
+    shardDir('ci-shards/shard-2', syntheticRun([syntheticScenario({ name: 'beta', status: 'passed' })], { runId: 'run-b', shard: shard(2) }));
+    writeFileSync(join(folder, 'README.md'), '# shards\n');
+    const whole = await drillbitInProcess(['merge-reports', folder, '--output', join(root, 'merged-folder')]);
+    expect(whole.code, whole.stderr).toBe(0);
+    expect(whole.stdout).toContain('merged 2 attempts (2 passed) from 2 of 2 runs');
+    expect(whole.stderr).toBe(`drillbit: note: ${folder}: a folder of 2 runs, each read\n`);
+    const globbed = await drillbitInProcess(['merge-reports', join(folder, 'shard-1'), join(folder, 'shard-2'), join(folder, 'README.md'), '--output', join(root, 'merged-glob')]);
+    expect(globbed.code, globbed.stderr).toBe(0);
+    expect(readMerged(join(root, 'merged-glob')).scenarios.map((s) => s.name)).toEqual(['alpha', 'beta']);
+    expect(globbed.stderr).toContain(`${join(folder, 'README.md')}: not a run (no results.json or journal.ndjson), left out`);
+  });
+
   it('nothing readable, or an output that is an input: exit 2 and nothing written', async () => {
     const none = await drillbitInProcess(['merge-reports', join(root, 'absent-1'), join(root, 'absent-2'), '--output', join(root, 'never')]);
     expect(none.code).toBe(2);

@@ -42,6 +42,24 @@ describe('drillbit report', () => {
     expect(html.match(/data-status="aborted"/g)?.length).toBeGreaterThanOrEqual(2);
   });
 
+  it('never replaces the run\'s complete report with one rebuilt from less: the rebuilt one goes beside it, with a warning saying why', async () => {
+    const dir = runDir('kept', { 'results.json': JSON.stringify(sampleRun()), 'journal.ndjson': journal });
+    expect((await drillbit('report', dir)).code).toBe(0);
+    const complete = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(complete).not.toContain('id="incomplete"');
+    writeFileSync(join(dir, 'results.json'), '{"runId": "run-1", "scenarios": [');
+    const { code, stdout, stderr } = await drillbit('report', dir);
+    expect(code, 'the damaged results.json is still bad input').toBe(2);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8'), 'the complete report is untouched').toBe(complete);
+    expect(stdout).toMatch(/^report: kept\/report\.incomplete\.html /m);
+    expect(stderr).toContain("warning: kept/report.html is the run's complete report and is kept; this one, from less");
+    expect(readFileSync(join(dir, 'report.incomplete.html'), 'utf8')).toContain('id="incomplete"');
+
+    // An incomplete report may be replaced by another: there is nothing better to keep.
+    const again = await drillbit('report', dir, '--out', join(dir, 'report.incomplete.html'));
+    expect(again.stdout).toMatch(/^report: kept\/report\.incomplete\.html /m);
+  });
+
   it('a results.json cut short by a killed run gets its unfinished attempts from the journal', async () => {
     const partial = sampleRun({ finishedAt: undefined, scenarios: [{ ...sampleRun().scenarios[1]!, name: 'first' }] });
     const dir = runDir('partial', { 'results.json': JSON.stringify(partial), 'journal.ndjson': journal });

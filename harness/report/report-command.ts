@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { DrillbitError, ExitCode, badInput } from '../errors.ts';
 import type { CliEnvironment } from '../cli/cli-environment.ts';
@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../util/atomic-write.ts';
 import { loadChartAssets, renderHtmlReport, type ReportNotice } from './html-report.ts';
 import { renderHistoryReport, type HistoryEntry } from './history-report.ts';
 import { loadRunDirectory, type LoadedRun } from './run-loader.ts';
+import { runDirectoriesUnder } from './run-arguments.ts';
 
 export interface ReportFlags {
   out?: string;
@@ -40,11 +41,25 @@ interface Rendered {
 
 function runReport(runDir: string, flags: ReportFlags, cli: CliEnvironment): Rendered {
   const loaded = loadRunDirectory(runDir);
-  const out = resolve(cli.cwd, flags.out ?? join(runDir, 'report.html'));
+  const degraded = loaded.incomplete !== undefined || loaded.errors.length > 0;
+  const warnings = noticeTexts(loaded.notices, 'warning');
+  let out = resolve(cli.cwd, flags.out ?? join(runDir, 'report.html'));
+  if (degraded && isCompleteReport(out)) {
+    // The run's own report saw everything; one rebuilt from less never takes its place.
+    const beside = join(dirname(out), 'report.incomplete.html');
+    warnings.push(`${relativeOrAbsolute(cli.cwd, out)} is the run's complete report and is kept; this one, from less (${loaded.incomplete ?? 'damaged input'}), is written to ${relativeOrAbsolute(cli.cwd, beside)}`);
+    out = beside;
+  }
   const html = renderHtmlReport(loaded.run, { assets: loadChartAssets(), incomplete: loaded.incomplete, notices: loaded.notices, source: relativeOrAbsolute(cli.cwd, loaded.source) });
   const s = loaded.run.summary;
   const summary = [`${s.passed}/${s.total} passed`, loaded.incomplete].filter(Boolean).join('; ');
-  return { out, html, summary, warnings: noticeTexts(loaded.notices, 'warning'), errors: loaded.errors };
+  return { out, html, summary, warnings, errors: loaded.errors };
+}
+
+/** A report.html that a finished run wrote: it carries no incomplete banner. */
+function isCompleteReport(path: string): boolean {
+  if (!existsSync(path)) return false;
+  return !readFileSync(path, 'utf8').includes('id="incomplete"');
 }
 
 function historyReport(root: string, flags: ReportFlags, cli: CliEnvironment): Rendered {
@@ -53,7 +68,7 @@ function historyReport(root: string, flags: ReportFlags, cli: CliEnvironment): R
   const entries: HistoryEntry[] = [];
   const warnings: string[] = [];
   const errors: string[] = [];
-  for (const runDir of runDirectories(root)) {
+  for (const runDir of runDirectoriesUnder(root)) {
     let loaded: LoadedRun;
     try {
       loaded = loadRunDirectory(runDir);
@@ -71,15 +86,6 @@ function historyReport(root: string, flags: ReportFlags, cli: CliEnvironment): R
   const notices: ReportNotice[] = [...errors.map((text) => ({ level: 'error' as const, text })), ...warnings.map((text) => ({ level: 'warning' as const, text }))];
   const html = renderHistoryReport(entries, { assets: loadChartAssets(), notices });
   return { out, html, summary: `${entries.length} runs`, warnings, errors };
-}
-
-/** The immediate subdirectories that hold a run's output, in name order. */
-function runDirectories(root: string): string[] {
-  return readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => join(root, d.name))
-    .filter((d) => existsSync(join(d, 'results.json')) || existsSync(join(d, 'journal.ndjson')))
-    .sort();
 }
 
 function noticeTexts(notices: readonly ReportNotice[], level: ReportNotice['level']): string[] {
