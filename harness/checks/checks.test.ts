@@ -3,7 +3,13 @@ import { sliCheck } from './sli-check.ts';
 import { compareWithLkg, lkgEqualityCheck } from './lkg-equality-check.ts';
 import { ackedWriteCheck } from './acked-write-checker.ts';
 import { driftCheck } from './drift-check.ts';
+import { faultsCheck } from './faults-check.ts';
+import { guardCheck } from './guard-check.ts';
+import { recoveryCheck } from './recovery-check.ts';
+import { isUnobservable, short } from './lkg-equality-check.ts';
 import type { ResolvedRelease } from '../drivers/driver.ts';
+import type { FaultRecord } from '../faults/fault-runner.ts';
+import type { Guard } from '../guard/guard.ts';
 
 const slo = { recoveryTime: '5s', availability: 0.99, p95: '100ms', dataLoss: 0, stabilization: '1s' } as const;
 const lkg = { digest: 'sha256:aaa', configDigest: 'sha256:cfg' } as unknown as ResolvedRelease;
@@ -100,5 +106,179 @@ describe('ackedWriteCheck', () => {
   it('passes when every acknowledged write is back, within the allowed loss', () => {
     expect(ackedWriteCheck(base, 0).status).toBe('passed');
     expect(ackedWriteCheck({ ...base, lost: 1, lostIds: ['w'] }, 1).status).toBe('passed');
+  });
+});
+
+describe('sliCheck: its boundaries and its words', () => {
+  it('passes exactly at the bounds and fails just past them', () => {
+    const withP99 = { ...slo, p99: '200ms' };
+    expect(sliCheck('w', { requests: 100, errors: 1, availability: 0.99, p95Ms: 100, p99Ms: 200 }, withP99).status).toBe('passed');
+    expect(sliCheck('w', { requests: 100, errors: 2, availability: 0.9899, p95Ms: 100 }, withP99).message).toBe('availability 98.99% < 99.00% (100 requests, availability 98.99%, p95 100ms)');
+    expect(sliCheck('w', { requests: 100, errors: 0, availability: 1, p95Ms: 100.5, p99Ms: 201 }, withP99)).toMatchObject({
+      name: 'w', status: 'failed', message: 'p95 101ms > 100ms; p99 201ms > 200ms (100 requests, availability 100.00%, p95 101ms, p99 201ms)',
+    });
+  });
+  it('judges only the percentiles the SLO sets and the window has', () => {
+    expect(sliCheck('w', { requests: 10, errors: 0, availability: 1, p99Ms: 5_000 }, slo)).toMatchObject({ status: 'passed', message: '10 requests, availability 100.00%, p99 5.00s' });
+    expect(sliCheck('w', { requests: 10, errors: 0, availability: 1 }, slo).message).toBe('10 requests, availability 100.00%');
+  });
+  it('is unknown, with why, for a window without an availability, and keeps the numbers it was given', () => {
+    for (const availability of [undefined, Number.NaN]) {
+      expect(sliCheck('w', { requests: 5, errors: 5, availability }, slo)).toMatchObject({ status: 'unknown', message: 'no data: no request completed in the window' });
+    }
+    expect(sliCheck('w', { requests: 3, errors: 0, availability: 1, p95Ms: 9 }, slo).observed).toEqual({ requests: 3, errors: 0, availability: 1, p95Ms: 9 });
+  });
+});
+
+describe('LKG equality: what the reader is told', () => {
+  const lkgs = new Map([['shop', lkg]]);
+  const reason = (replicas: ReturnType<typeof replica>[], want = 2) => compareWithLkg({ shop: { replicas } }, lkgs, { shop: want }).shop;
+
+  it('names the wrong release, the drifted config, the unhealthy replicas and the count', () => {
+    expect(reason([replica('sha256:aaa'), replica('sha256:0123456789abcdef0123')])).toMatchObject({
+      expected: 'sha256:aaa', observed: 'mixed:sha256:aaa,sha256:0123456789abcdef0123', match: false,
+      reason: '1 of 2 serving replicas run sha256:0123456789ab, not the LKG sha256:aaa',
+    });
+    expect(reason([replica('sha256:aaa'), replica('sha256:aaa', { configDigest: 'sha256:other' })])).toMatchObject({ observed: 'sha256:aaa', reason: '1 replicas run the LKG artifact with a different configuration (config drift)' });
+    expect(reason([replica('sha256:aaa', { healthy: false }), replica('sha256:aaa', { healthy: false })])?.reason).toBe('2 serving replicas are unhealthy');
+    expect(reason([replica('sha256:aaa')], 2)?.reason).toBe('1 replicas serve, the scenario asks for 2');
+    expect(reason([replica('sha256:aaa'), replica('sha256:aaa'), replica('sha256:aaa')], 2)?.reason).toBe('3 replicas serve, the scenario asks for 2');
+    expect(reason([replica('sha256:aaa', { serving: false })])).toMatchObject({ observed: 'none', match: false, reason: 'no replica serves traffic' });
+    expect(compareWithLkg({}, lkgs, { shop: 1 }).shop).toMatchObject({ observed: 'none', reason: 'no replica serves traffic' });
+  });
+
+  it('asks for one replica when the scenario does not say', () => {
+    expect(compareWithLkg({ shop: { replicas: [replica('sha256:aaa')] } }, lkgs, {}).shop?.match).toBe(true);
+  });
+
+  it('lists each failing service in the check, and passes with every service named', () => {
+    const two = new Map([['shop', lkg], ['stock', lkg]]);
+    const both = compareWithLkg({ shop: { replicas: [replica('sha256:bbb')] }, stock: { replicas: [] } }, two, { shop: 1, stock: 1 });
+    expect(lkgEqualityCheck('lkg', both).message).toBe('shop: 1 of 1 serving replicas run sha256:bbb, not the LKG sha256:aaa; stock: no replica serves traffic');
+    const ok = compareWithLkg({ shop: { replicas: [replica('sha256:aaa')] }, stock: { replicas: [replica('sha256:aaa')] } }, two, { shop: 1, stock: 1 });
+    expect(lkgEqualityCheck('lkg', ok)).toMatchObject({ name: 'lkg', status: 'passed', message: 'every service runs its LKG (shop=sha256:aaa, stock=sha256:aaa)', observed: { services: ok } });
+    expect(lkgEqualityCheck('lkg', {})).toMatchObject({ status: 'failed', message: 'no service has a last-known-good release to compare with' });
+  });
+
+  it('says which part could not be observed, of how many, and why; the driver\'s silence is said too', () => {
+    const unseenRelease = { release: 'unobservable', config: 'launcher-environ', reason: 'no /proc' } as const;
+    const comparison = reason([replica('sha256:aaa'), replica('sha256:zzz', { evidence: unseenRelease })]);
+    expect(comparison).toMatchObject({ observed: 'mixed:sha256:aaa,unobservable', match: false, evidence: unseenRelease, unobservable: 'the release of 1 of 2 serving replicas could not be observed (no /proc)' });
+    expect(reason([replica('sha256:aaa', { configDigest: undefined })], 1)?.unobservable).toBe('the configuration of 1 of 1 serving replicas could not be observed (the driver did not say)');
+    // An observed release that is there without a digest is 'unknown', and differs from the LKG.
+    expect(reason([replica('sha256:aaa', { digest: undefined, evidence: { release: 'launcher-cwd', config: 'launcher-environ' } })], 1)).toMatchObject({ observed: 'unknown', reason: '1 of 1 serving replicas run unknown, not the LKG sha256:aaa' });
+    // A config said to be unobservable is not compared, even with a digest beside it.
+    expect(reason([replica('sha256:aaa', { configDigest: 'sha256:other', evidence: { release: 'launcher-cwd', config: 'unobservable' } })], 1)).toMatchObject({ match: false, unobservable: expect.stringContaining('the configuration of 1 of 1') });
+    const check = lkgEqualityCheck('lkg', { shop: comparison!, stock: { ...comparison!, unobservable: 'x' } });
+    expect(check.message).toBe('no data: unobservable: shop: the release of 1 of 2 serving replicas could not be observed (no /proc); stock: x');
+    expect(check.observed).toEqual({ services: { shop: comparison, stock: { ...comparison, unobservable: 'x' } } });
+  });
+
+  it('records the evidence of the first replica that could not be observed, else of the first one', () => {
+    const seen = { release: 'launcher-cwd', config: 'launcher-environ' } as const;
+    const unseen = { release: 'launcher-cwd', config: 'unobservable', reason: 'r' } as const;
+    expect(reason([replica('sha256:aaa', { evidence: seen }), replica('sha256:aaa', { configDigest: undefined, evidence: unseen })])?.evidence).toEqual(unseen);
+    expect(reason([replica('sha256:aaa', { evidence: seen }), replica('sha256:aaa', { evidence: { ...seen, config: 'engine' } })])?.evidence).toEqual(seen);
+    expect(reason([replica('sha256:aaa'), replica('sha256:aaa')])).not.toHaveProperty('evidence');
+  });
+
+  it('is unobservable for good only when nothing else is wrong', () => {
+    expect(isUnobservable({ a: { expected: 'sha256:a', observed: 'x', match: false, unobservable: 'why' }, b: { expected: 'sha256:a', observed: 'x', match: true } })).toBe(true);
+    expect(isUnobservable({ a: { expected: 'sha256:a', observed: 'x', match: false, unobservable: 'why' }, b: { expected: 'sha256:a', observed: 'x', match: false } })).toBe(false);
+    expect(isUnobservable({ a: { expected: 'sha256:a', observed: 'x', match: true } })).toBe(false);
+  });
+
+  it('shortens sha256 digests to 12 hex digits and leaves others as they are', () => {
+    expect(short('sha256:0123456789abcdef')).toBe('sha256:0123456789ab');
+    expect(short('v1')).toBe('v1');
+    expect(short(undefined)).toBe('unknown');
+  });
+});
+
+describe('driftCheck: what the reader is told', () => {
+  const desired = [
+    { service: 'shop', version: '1.0.0', digest: 'sha256:0123456789abcdef' as const, configDigest: 'sha256:cfg' as const, replicas: 2, env: {} },
+    { service: 'stock', version: '2.1.0', digest: 'sha256:fedcba9876543210' as const, configDigest: 'sha256:cfg' as const, replicas: 1, env: {} },
+  ];
+  it('passes naming every service as the ledger has it', () => {
+    expect(driftCheck(desired, [])).toMatchObject({ name: 'no drift from the ledger', message: 'every service runs as the ledger says (shop=1.0.0 sha256:0123456789ab ×2, stock=2.1.0 sha256:fedcba987654 ×1)', observed: { desired } });
+  });
+  it('fails with one line per difference, and is unknown without a deploy in the ledger', () => {
+    const diffs = [{ service: 'shop', kind: 'replicas' as const, desired: '2', observed: '1' }, { service: 'stock', replica: 'stock-0', kind: 'env' as const, key: 'MODE', desired: 'a', observed: 'b' }];
+    expect(driftCheck(desired, diffs, ['x'])).toMatchObject({ status: 'failed', message: 'shop: replicas: desired 2, observed 1; stock/stock-0: env MODE: desired a, observed b', observed: { desired, diffs } });
+    expect(driftCheck([], [])).toEqual({ name: 'no drift from the ledger', status: 'unknown', message: 'no data: the ledger records no deploy to compare with', observed: undefined });
+    expect(driftCheck(desired, [], ['a: x', 'b: y'])).toMatchObject({ message: 'no data: unobservable: a: x; b: y', observed: { desired, unobservable: ['a: x', 'b: y'] } });
+  });
+});
+
+describe('ackedWriteCheck: what the reader is told', () => {
+  const base = { attempted: 12, acked: 10, failed: 1, indeterminate: 1, lost: 0, lostIds: [] as string[], unexpected: 0, recovered: 1, readBack: true };
+  it('names the lost count, the allowance and the first three lost ids; and the unexpected ones', () => {
+    const lostIds = Array.from({ length: 25 }, (_, i) => `w-${i + 1}`);
+    const check = ackedWriteCheck({ ...base, lost: 25, lostIds, unexpected: 2 }, 1);
+    expect(check).toMatchObject({ name: 'no acknowledged write lost', status: 'failed', message: '25 of 10 acknowledged writes are gone (allowed 1), e.g. w-1, w-2, w-3; 2 writes are present that were never attempted' });
+    expect(check.observed).toEqual({ ...base, lost: 25, unexpected: 2, lostIds: lostIds.slice(0, 20) });
+    expect(ackedWriteCheck({ ...base, lost: 2, lostIds: ['a', 'b'] }, 1).status).toBe('failed');
+  });
+  it('passes with how many came back, and how many indeterminate writes were applied', () => {
+    expect(ackedWriteCheck(base, 0)).toMatchObject({ status: 'passed', message: '10 acknowledged writes all read back (1 of 1 indeterminate were applied)', observed: base });
+  });
+  it('says why it is unknown', () => {
+    expect(ackedWriteCheck(undefined, 0)).toMatchObject({ status: 'unknown', message: 'no data: the scenario sends no writes' });
+    expect(ackedWriteCheck({ ...base, readBack: false, readBackError: 'ECONNREFUSED' }, 0)).toMatchObject({ message: 'no data: the read-back failed: ECONNREFUSED', observed: { ...base, readBack: false, readBackError: 'ECONNREFUSED' } });
+    expect(ackedWriteCheck({ ...base, readBack: false }, 0).message).toBe('no data: the read-back failed: no answer');
+    expect(ackedWriteCheck({ ...base, acked: 0 }, 0).message).toBe('no data: no write was acknowledged (12 attempted), so nothing could be checked');
+  });
+});
+
+describe('faultsCheck', () => {
+  const record = (status: FaultRecord['status'], extra: Partial<FaultRecord> = {}): FaultRecord => ({ id: 'f1', fault: 'kill', target: 'shop', status, injections: [], ...extra });
+  it('fails a fault that never landed, one that failed to revert and one left injected, each with its error', () => {
+    const records = [record('inject-failed', { error: 'no such replica' }), record('revert-failed', { id: 'f2' }), record('injected', { id: 'f3', fault: 'latency', target: 'db' }), record('reverted', { id: 'f4' })];
+    expect(faultsCheck(records)).toEqual({
+      name: 'every fault injected and reverted', status: 'failed',
+      message: 'f1 kill on shop: inject-failed (no such replica); f2 kill on shop: revert-failed; f3 latency on db: never reverted',
+      observed: { faults: records },
+    });
+  });
+  it('passes with the count, one fault or many, and the ones probability skipped', () => {
+    expect(faultsCheck([record('reverted')])).toMatchObject({ status: 'passed', message: '1 fault injected and reverted', observed: { faults: [record('reverted')] } });
+    expect(faultsCheck([record('reverted'), record('reverted'), record('skipped'), record('skipped')]).message).toBe('2 faults injected and reverted, 2 skipped by probability');
+    expect(faultsCheck([]).message).toBe('0 faults injected and reverted');
+  });
+});
+
+describe('guardCheck', () => {
+  const guard = (fields: Partial<Pick<Guard, 'evaluations' | 'blindTicks' | 'trips'>>) => ({ evaluations: 0, blindTicks: 0, trips: [], ...fields }) as unknown as Guard;
+  it('has nothing to say without a guard', () => {
+    expect(guardCheck(undefined)).toBeUndefined();
+  });
+  it('is unknown when the guard never judged, saying whether it watched at all', () => {
+    expect(guardCheck(guard({ blindTicks: 7 }))).toEqual({
+      name: 'guard analysis had data', status: 'unknown', message: 'no data: the guard watched 7 ticks without enough samples, so it could not have caught a bad release', observed: { evaluations: 0, blindTicks: 7, trips: 0 },
+    });
+    expect(guardCheck(guard({}))?.message).toBe('no data: the guard never watched a rollout, so it could not have caught a bad release');
+  });
+  it('passes a guard that judged, and one that tripped, saying when and why', () => {
+    expect(guardCheck(guard({ evaluations: 12, blindTicks: 3 }))).toMatchObject({ status: 'passed', message: 'held through 12 evaluations', observed: { evaluations: 12, blindTicks: 3, trips: 0 } });
+    const trips = [{ service: 'shop', tMs: 1500, analysis: 'error rate', message: 'error rate 50.0%' }, { service: 'shop', tMs: 9000, analysis: 'x', message: 'later' }];
+    expect(guardCheck(guard({ trips }))).toMatchObject({ status: 'passed', message: 'tripped at 1.50s on shop: error rate 50.0%', observed: { trips: 2 } });
+  });
+});
+
+describe('recoveryCheck', () => {
+  const recovery = { ttdMs: 200, ttrMs: 4_000, rtoMs: 5_000, withinSlo: true, detection: 'guard' as const };
+  it('has nothing to say when nothing was detected', () => {
+    expect(recoveryCheck({ ttdMs: null, ttrMs: null, rtoMs: 5_000, withinSlo: null })).toBeUndefined();
+  });
+  it('passes a restore within the RTO, at the RTO too, and fails one past it, with the times', () => {
+    expect(recoveryCheck(recovery)).toEqual({ name: 'restored within RTO 5.00s', status: 'passed', message: 'time to restore 4.00s (detected 200ms after the first bad observation)', observed: recovery });
+    expect(recoveryCheck({ ...recovery, ttrMs: 5_000 })?.status).toBe('passed');
+    expect(recoveryCheck({ ...recovery, ttrMs: 5_001, ttdMs: null })).toMatchObject({ status: 'failed', message: 'time to restore 5.00s (detected 0.00ms after the first bad observation) exceeds the RTO', observed: { ttrMs: 5_001 } });
+  });
+  it('fails a detected incident never restored, unless the LKG state could not be observed', () => {
+    expect(recoveryCheck({ ...recovery, ttrMs: null })).toMatchObject({ status: 'failed', message: 'detected by guard but the LKG state was never verified restored' });
+    expect(recoveryCheck({ ...recovery, ttrMs: null }, 'no /proc')).toMatchObject({ status: 'unknown', message: 'no data: detected by guard; the LKG state is unobservable (no /proc), so the restore cannot be timed' });
+    expect(recoveryCheck(recovery, 'no /proc')?.status).toBe('passed');
   });
 });

@@ -19,4 +19,26 @@ describe('judgeRecoveryWithSaturation', () => {
     const ok = passed('restored within RTO 5.00s', 'in time');
     expect(judgeRecoveryWithSaturation(ok, recovery, [{ fromMs: 2_000, toMs: 3_000, reason: 'r' }])).toBe(ok);
   });
+
+  it('counts the windows that overlap the RTO after detection, to its last instant, and names the last one\'s reason', () => {
+    const observed = { ttrMs: 9_000 };
+    const withObserved = { ...late, observed };
+    const windows = [
+      { fromMs: 0, toMs: 1_000, reason: 'ended at detection' },
+      { fromMs: 900, toMs: 1_001, reason: 'first' },
+      { fromMs: 6_000, toMs: 7_000, reason: 'last, at the RTO' },
+      { fromMs: 6_001, toMs: 7_000, reason: 'after the RTO' },
+    ];
+    const check = judgeRecoveryWithSaturation(withObserved, recovery, windows);
+    expect(check).toEqual({
+      name: 'restored within RTO 5.00s', status: 'unknown', harnessSaturated: true, observed,
+      message: 'no data: harness saturated: time to restore 9.00s exceeds the RTO, but 2 stabilization windows within the RTO could not be judged: last, at the RTO',
+    });
+  });
+
+  it('stands without a detection instant, and says nothing when there was no check', () => {
+    const { detectedMs: _, ...undetected } = recovery;
+    expect(judgeRecoveryWithSaturation(late, undetected, [{ fromMs: 2_000, toMs: 3_000, reason: 'r' }])).toBe(late);
+    expect(judgeRecoveryWithSaturation(undefined, recovery, [{ fromMs: 2_000, toMs: 3_000, reason: 'r' }])).toBeUndefined();
+  });
 });
