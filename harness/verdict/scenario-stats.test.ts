@@ -49,4 +49,11 @@ describe('per-scenario stats', () => {
     const [stats] = scenarioStats([...Array(19).fill(attempt('a', 'passed')), attempt('a', 'failed')], { round: true });
     expect(stats).toMatchObject({ passRate: 0.95, wilsonLower: 0.7639 });
   });
+
+  it('is not flaky when every attempt failed, nor when every one passed', () => {
+    const [allFailed, allPassed] = scenarioStats([attempt('a', 'failed'), attempt('a', 'errored'), attempt('b', 'passed'), attempt('b', 'passed')]);
+    expect(allFailed).toMatchObject({ attempts: 2, passed: 0, passRate: 0, wilsonLower: 0, flaky: false });
+    expect(allPassed).toMatchObject({ attempts: 2, passed: 2, passRate: 1, flaky: false });
+  });
 });
+
