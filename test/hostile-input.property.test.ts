@@ -111,15 +111,35 @@ function yamlText(value: unknown): string {
   }
 }
 
-/** What an answer to bad input must look like: every problem one line naming the file (and the field, when there is one), never a stack trace. */
-function expectCleanRejection(stderr: string, file: string): void {
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * What an answer to bad input must look like (exit 2 is checked by the caller): a headline
+ * counting the problems, then one line per problem naming the file, a colon and what is
+ * wrong; a hint line that says what to do; never a stack trace or an engine error's name.
+ * Returns the problems, each with the file prefix taken off.
+ */
+function expectCleanRejection(stderr: string, file: string): string[] {
   expect(stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
   expect(stderr).not.toMatch(/\b(TypeError|ReferenceError|RangeError|SyntaxError: Unexpected|Maximum call stack)\b/);
-  const problems = stderr.split('\n').filter((line) => line.startsWith('  ') && !line.startsWith('  hint:'));
+  const lines = stderr.trimEnd().split('\n');
+  const problems = lines.filter((line) => line.startsWith('  ') && !line.startsWith('  hint:'));
+  expect(lines[0], stderr).toBe(`drillbit: invalid scenario (${problems.length} problem${problems.length === 1 ? '' : 's'}):`);
   expect(problems.length).toBeGreaterThan(0);
-  for (const line of problems) expect(line.trim().startsWith(file), line).toBe(true);
-  expect(stderr).toMatch(/hint: /);
+  const named = new RegExp(`^  (?:\\S*/)?${escape(file)}: (\\S.*)$`);
+  const details = problems.map((line) => {
+    const match = named.exec(line);
+    expect(match, `${line}\n(every problem line is "<file>: <what is wrong>")`).not.toBeNull();
+    return match![1]!;
+  });
+  expect(lines.filter((line) => /^  hint: \S{3,}/.test(line)), stderr).toHaveLength(1);
+  return details;
 }
+
+/** A problem that names its field as the validator does: `steps[3].within: …`, `services.shop.releases.bad: …`. */
+const FIELD_PROBLEM = new RegExp(`^(${PATHS.map((p) => escape(String(p[0]))).filter((k, i, all) => all.indexOf(k) === i).join('|')})(\\[\\d+\\]|\\.[^\\s:]+)*: \\S`);
+/** A file that cannot be read at all says where. */
+const LOAD_PROBLEM = /^could not load: .+ at line \d+, column \d+/;
 
 const counts = { cases: 0, rejected: 0, accepted: 0, crashes: 0, processesStarted: 0 };
 let fileIndex = 0;
@@ -142,7 +162,13 @@ describe('hostile and broken scenarios (fast-check)', () => {
           return;
         }
         counts.rejected += 1;
-        expectCleanRejection(validated.stderr, display);
+        const problems = expectCleanRejection(validated.stderr, display);
+        // The field: below the root, a problem names the field that is wrong (`steps[3].within: …`, not always the one
+        // that was broken: a removed `external` makes `services.shop.dependsOn[0]` wrong), or says where the file
+        // could not be read (line, column); at the root, the key that is wrong.
+        const what = `${JSON.stringify(m).slice(0, 200)}\n${problems.join('\n')}`;
+        if (m.path.length === 0) expect(problems.join('\n'), what).toContain(m.kind === 'pollute' ? `"${m.key}"` : '');
+        else expect(problems.some((p) => FIELD_PROBLEM.test(p) || LOAD_PROBLEM.test(p)), what).toBe(true);
         const before = childrenOf(process.pid).map((p) => p.pid);
         const ran = await drillbitInProcess(['run', file, '--output', join(dir, 'out', name)], { cwd: dir, stateDir });
         const started = childrenOf(process.pid).map((p) => p.pid).filter((pid) => !before.includes(pid));
@@ -161,16 +187,16 @@ describe('hostile and broken scenarios (fast-check)', () => {
   }, 240_000);
 
   const tsCases: { title: string; source: string; expect: RegExp }[] = [
-    { title: 'a cyclic scenario object', source: 'const s: any = { name: "cyclic" }; s.self = s; s.services = { shop: s };\nexport default s;\n', expect: /: self: refers back to the scenario itself \(a cyclic reference\)/ },
-    { title: 'a cycle inside releases', source: 'import { defineScenario } from "drillbit";\nconst shop: any = { releases: { good: "fixtures/shop/v1" } }; shop.releases.loop = shop;\nexport default defineScenario({ name: "c", services: { shop }, traffic: { target: "shop", rate: 10 }, slo: { recoveryTime: "5s" }, steps: [{ kind: "deploy", service: "shop", release: "good" }] } as any);\n', expect: /services\.shop\.releases\.loop: refers back to services\.shop \(a cyclic reference\)/ },
-    { title: 'a throw at import', source: 'throw new Error("boom at import");\n', expect: /could not load: boom at import/ },
-    { title: 'a syntax error', source: 'export default {{;\n', expect: /could not load: / },
-    { title: 'no default export', source: 'export const other = 1;\n', expect: /expected `export default defineScenario/ },
-    { title: 'a function as the scenario', source: 'export default () => 1;\n', expect: /: / },
-    { title: 'a getter that throws', source: 'export default { get name() { throw new Error("getter bomb"); } };\n', expect: /: name: could not be read: getter bomb/ },
-    { title: 'a proxy that throws on every access', source: 'export default new Proxy({}, { get() { throw new Error("proxy bomb"); }, ownKeys() { throw new Error("proxy bomb"); } });\n', expect: /could not be read: proxy bomb/ },
-    { title: 'an import of a missing module', source: 'import x from "./nowhere.ts";\nexport default x;\n', expect: /could not load: .*nowhere/ },
-    { title: 'a prototype-polluting scenario', source: 'const s = JSON.parse(\'{"name":"p","__proto__":{"polluted":true}}\');\nexport default s;\n', expect: /unknown field "__proto__"|services/ },
+    { title: 'a cyclic scenario object', source: 'const s: any = { name: "cyclic" }; s.self = s; s.services = { shop: s };\nexport default s;\n', expect: /^self: refers back to the scenario itself \(a cyclic reference\); a scenario must be a tree$/ },
+    { title: 'a cycle inside releases', source: 'import { defineScenario } from "drillbit";\nconst shop: any = { releases: { good: "fixtures/shop/v1" } }; shop.releases.loop = shop;\nexport default defineScenario({ name: "c", services: { shop }, traffic: { target: "shop", rate: 10 }, slo: { recoveryTime: "5s" }, steps: [{ kind: "deploy", service: "shop", release: "good" }] } as any);\n', expect: /^services\.shop\.releases\.loop: refers back to services\.shop \(a cyclic reference\); a scenario must be a tree$/ },
+    { title: 'a throw at import', source: 'throw new Error("boom at import");\n', expect: /^could not load: boom at import$/ },
+    { title: 'a syntax error', source: 'export default {{;\n', expect: /^could not load: Expected identifier but found "\{" at line 1, column 17$/ },
+    { title: 'no default export', source: 'export const other = 1;\n', expect: /^could not load: expected `export default defineScenario\(\{\.\.\.\}\)`$/ },
+    { title: 'a function as the scenario', source: 'export default () => 1;\n', expect: /^Invalid input: expected object, received function$/ },
+    { title: 'a getter that throws', source: 'export default { get name() { throw new Error("getter bomb"); } };\n', expect: /^name: could not be read: getter bomb$/ },
+    { title: 'a proxy that throws on every access', source: 'export default new Proxy({}, { get() { throw new Error("proxy bomb"); }, ownKeys() { throw new Error("proxy bomb"); } });\n', expect: /could not be read: proxy bomb$/ },
+    { title: 'an import of a missing module', source: 'import x from "./nowhere.ts";\nexport default x;\n', expect: /^could not load: Cannot find module '.*\/nowhere\.ts' imported from .*\.drill\.ts$/ },
+    { title: 'a prototype-polluting scenario', source: 'const s = JSON.parse(\'{"name":"p","__proto__":{"polluted":true}}\');\nexport default s;\n', expect: /^unknown field "__proto__"$/ },
   ];
 
   it.each(tsCases)('a TypeScript scenario with $title exits 2 naming the file, through the real CLI', ({ source, expect: pattern }) => {
@@ -190,14 +216,14 @@ describe('hostile and broken scenarios (fast-check)', () => {
       timeout: 30_000,
     });
     expect(result.status, result.stderr).toBe(2);
-    expect(result.stderr).toMatch(pattern);
-    expect(result.stderr).toContain(name);
-    expect(result.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+    // Each problem names the file, then the field where there is one; the one this case is about says exactly what is wrong.
+    const problems = expectCleanRejection(result.stderr, name);
+    expect(problems.some((p) => pattern.test(p)), `${pattern}\n${problems.join('\n')}`).toBe(true);
   });
 
   it('a scenario path that does not exist exits 2 naming it', async () => {
     const result = await drillbitInProcess(['run', join(dir, 'missing.drill.ts')], { cwd: dir, stateDir });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/missing\.drill\.ts/);
+    expect(result.stderr).toBe(`drillbit: ${join(dir, 'missing.drill.ts')}: no such file or folder\n  hint: pass scenario files or folders, e.g. \`drillbit run scenarios/\`\n`);
   });
 });

@@ -91,6 +91,9 @@ function checkUniqueNames(result: LoadResult): void {
 
 /** A load failure as one line; a parser that ran out of stack says the file is nested too deeply. */
 function loadError(error: unknown): string {
+  // esbuild (under tsx) puts the syntax error under "Transform failed with 1 error:" as `<file>:<line>:<column>: ERROR: <what>`, column from 0.
+  const syntax = /^.*:(\d+):(\d+): ERROR: (.+)$/m.exec(errorMessage(error));
+  if (syntax) return `${syntax[3]} at line ${syntax[1]}, column ${Number(syntax[2]) + 1}`;
   const line = firstLine(errorMessage(error));
   return /Maximum call stack size exceeded/.test(line) ? line.replace(/Maximum call stack size exceeded/, 'nested too deeply to read') : line;
 }
