@@ -34,6 +34,11 @@ describe('checkSet', () => {
   it('marks an unread set as unknown, with pending writes indeterminate', () => {
     const tracker = trackerWith([201]);
     tracker.invoke(2);
-    expect(unreadSet(tracker, 'boom')).toMatchObject({ attempted: 2, acked: 1, indeterminate: 1, lost: 0, readBack: false, readBackError: 'boom' });
+    expect(unreadSet(tracker, 'boom')).toEqual({ attempted: 2, acked: 1, failed: 0, indeterminate: 1, lost: 0, lostIds: [], unexpected: 0, recovered: 0, readBack: false, readBackError: 'boom' });
+  });
+
+  it('counts failed writes that were applied anyway, and only those', () => {
+    const result = checkSet(trackerWith([400, 400, 503]), { present: new Set(['run-2']), mode: 'list' });
+    expect(result).toMatchObject({ failed: 2, failedPresent: 1, indeterminate: 1, recovered: 0, lost: 0 });
   });
 });
