@@ -5,8 +5,10 @@
 // CommonJS, which only the CJS hook compiles.
 import { register } from 'tsx/esm/api';
 import { register as registerCommonJs } from 'tsx/cjs/api';
+import { registerDrillbitSpecifier } from './drillbit-specifier.mjs';
 
 register();
 registerCommonJs();
+registerDrillbitSpecifier();
 const { main } = await import('../harness/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));
