@@ -14,8 +14,9 @@ describe('a run without json among its reporters', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'drillbit-always-json-')), 'run');
     const run = await drillbitInProcess(['run', 'scenarios/bad-release-rolled-back.drill.ts', '--reporter', 'list,html,junit', '--output', out, '--seed', '1']);
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    const printed = run.stdout.match(/results: (\S+results\.json)/)?.[1];
+    const printed = run.stdout.match(/^outputs: (\S+results\.json)$/m)?.[1];
     expect(printed, run.stdout).toBe(`${out}/results.json`);
+    for (const file of ['report.html', 'junit.xml', 'journal.ndjson']) expect(run.stdout, `the run names ${file}`).toMatch(new RegExp(`^ +${out}/${file}$`, 'm'));
     expect(existsSync(printed!)).toBe(true);
     const results = JSON.parse(readFileSync(printed!, 'utf8')) as { scenarios: { status: string }[] };
     expect(results.scenarios.map((s) => s.status)).toEqual(['passed']);

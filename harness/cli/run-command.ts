@@ -1,4 +1,5 @@
 import { loadedForDriver } from '../scenario/driver-overrides.ts';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ExitCode, badInput } from '../errors.ts';
@@ -18,6 +19,7 @@ import { selectShard, shardInfo } from '../scenario/shard.ts';
 import { evaluateGate, type GateOn } from '../gate/pass-rate-gate.ts';
 import { formatGateTable } from '../gate/gate-output.ts';
 import { consoleLogger } from './console-logger.ts';
+import { useColour } from './colour.ts';
 import { loadValidScenarios } from './load-scenarios.ts';
 import type { CliEnvironment } from './cli-environment.ts';
 import { loadConfig } from '../config/config-loader.ts';
@@ -72,7 +74,7 @@ export async function runCommand(paths: string[], flags: RunFlags, cli: CliEnvir
   const outputDir = resolve(cli.cwd, flags.output ?? join('reports', runId));
   const log = consoleLogger(flags.verbose ?? false, cli.stderr);
   const reporter = new ReporterMultiplexer(
-    [{ name: 'journal', reporter: new JournalWriter(join(outputDir, 'journal.ndjson')) }, ...createReporters(reporterNames(flags), { outputDir: relativeOrAbsolute(cli.cwd, outputDir), write: cli.stdout, tty: cli.tty, prometheus: { pushgateway: flags.pushgateway, metricsPort: flags.metricsPort } })],
+    [{ name: 'journal', reporter: new JournalWriter(join(outputDir, 'journal.ndjson')) }, ...createReporters(reporterNames(flags), { outputDir: relativeOrAbsolute(cli.cwd, outputDir), write: cli.stdout, tty: cli.tty, colour: useColour(cli.tty), columns: process.stdout.columns, prometheus: { pushgateway: flags.pushgateway, metricsPort: flags.metricsPort } })],
     log,
   );
   const results = await runDrills({
@@ -96,6 +98,7 @@ export async function runCommand(paths: string[], flags: RunFlags, cli: CliEnvir
     gates: loadedConfig.config.gates,
     allowance,
   });
+  cli.stdout(describeOutputs(outputDir, cli.cwd));
   if (results.aborted) return ExitCode.interrupted;
   if (flags.minPassRate !== undefined) {
     const gate = evaluateGate({ attempts: results.scenarios, minPassRate: flags.minPassRate, on: flags.gateOn ?? 'observed' });
@@ -121,6 +124,15 @@ function reporterNames(flags: RunFlags): string[] {
   const wantsProm = flags.pushgateway !== undefined || flags.metricsPort !== undefined;
   return [...new Set([...flags.reporter, 'json', ...(wantsProm ? ['prom'] : [])])];
 }
+
+/** The files the run wrote, each by its path, so the next command can be pasted. */
+function describeOutputs(outputDir: string, cwd: string): string {
+  const written = RUN_OUTPUTS.filter((file) => existsSync(join(outputDir, file))).map((file) => relativeOrAbsolute(cwd, join(outputDir, file)));
+  return written.map((path, i) => `${i === 0 ? 'outputs:' : '        '} ${path}\n`).join('');
+}
+
+/** What a run can write into its output directory, in the order a person looks for them. */
+const RUN_OUTPUTS = ['results.json', 'report.html', 'junit.xml', 'metrics.prom', 'journal.ndjson'];
 
 function newRunId(): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);

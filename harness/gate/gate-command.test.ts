@@ -140,4 +140,11 @@ describe('drillbit gate', () => {
     expect(result.stdout).toMatch(/^s\s+10\s+9\s+90\.0%\s+\S+\s+flaky\s+below\s+never$/m);
     expect(result.stdout).toContain('s: pass rate 90.0% (9/10) is below 100.0%; no number of passing attempts would meet it');
   });
+
+  it('names the scenarios a run skipped (its driver could not run them): they are not gated, and the table says so', async () => {
+    const dir = writeResultsDir(join(root, 'with-skipped'), syntheticRun(attemptsOf('s', 3, 3), { skipped: [{ name: 'compose stack', file: 'scenarios/compose.drill.ts', reason: 'compose environments need --driver docker or swarm' }] }));
+    const result = await drillbitInProcess(['gate', dir, '--min-pass-rate', '1', '--on', 'observed']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('skipped, so not gated: compose stack (scenarios/compose.drill.ts) on driver local: compose environments need --driver docker or swarm');
+  });
 });

@@ -29,7 +29,8 @@ export async function gateCommand(dirs: string[], flags: GateFlags, cli: CliEnvi
     aborted: runs.some((run) => run.aborted),
     incomplete,
   });
-  const notes = [`read ${runs.reduce((n, run) => n + run.scenarios.length, 0)} attempts from ${runs.length} of ${sources.length} results file${sources.length === 1 ? '' : 's'}${incomplete ? ' (INCOMPLETE: see the errors below)' : ''}`, ...passedOver];
+  const skipped = runs.flatMap((run) => (Array.isArray(run.skipped) ? run.skipped.map((s) => `skipped, so not gated: ${s.name} (${s.file}) on driver ${run.driver}: ${s.reason}`) : []));
+  const notes = [`read ${runs.reduce((n, run) => n + run.scenarios.length, 0)} attempts from ${runs.length} of ${sources.length} results file${sources.length === 1 ? '' : 's'}${incomplete ? ' (INCOMPLETE: see the errors below)' : ''}`, ...passedOver, ...skipped];
   cli.stdout(formatGateTable(gate, notes));
   if (cli.stepSummaryPath) await appendFile(cli.stepSummaryPath, formatGateMarkdown(gate, [...notes, ...sources.flatMap((s) => s.problems)]));
   const problems = sources.flatMap((s) => s.problems);

@@ -1,6 +1,6 @@
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../runner/logger.ts';
-import type { AttemptIdentity, Reporter, RunBegin } from './reporter.ts';
+import type { AttemptIdentity, AttemptProgress, Reporter, RunBegin } from './reporter.ts';
 import type { TimelineEvent } from '../runner/timeline.ts';
 import type { RunResults, ScenarioResult } from '../verdict/results.ts';
 
@@ -23,13 +23,11 @@ export class ReporterMultiplexer implements Reporter {
   }
 
   onEvent(attempt: AttemptIdentity, event: TimelineEvent): void {
-    for (const { name, reporter } of this.reporters) {
-      try {
-        reporter.onEvent?.(attempt, event);
-      } catch (error) {
-        this.record(name, 'onEvent', error);
-      }
-    }
+    this.eachNow('onEvent', (r) => r.onEvent?.(attempt, event));
+  }
+
+  onProgress(attempt: AttemptIdentity, progress: AttemptProgress): void {
+    this.eachNow('onProgress', (r) => r.onProgress?.(attempt, progress));
   }
 
   async onScenarioEnd(result: ScenarioResult, run: RunResults): Promise<void> {
@@ -38,6 +36,17 @@ export class ReporterMultiplexer implements Reporter {
 
   async onEnd(run: RunResults): Promise<void> {
     await this.each('onEnd', (r) => r.onEnd?.(run));
+  }
+
+  /** For the synchronous hooks, which fire while a drill runs. */
+  private eachNow(hook: string, call: (reporter: Reporter) => void): void {
+    for (const { name, reporter } of this.reporters) {
+      try {
+        call(reporter);
+      } catch (error) {
+        this.record(name, hook, error);
+      }
+    }
   }
 
   private async each(hook: string, call: (reporter: Reporter) => void | Promise<void>): Promise<void> {

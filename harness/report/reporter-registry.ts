@@ -10,13 +10,17 @@ export interface ReporterSetup {
   outputDir: string;
   write: (text: string) => void;
   tty: boolean;
+  /** Colour codes on the console (cli/colour.ts). */
+  colour?: boolean;
+  /** The terminal's width. */
+  columns?: number;
   /** `--pushgateway`, `--metrics-port` (for `prom`). */
   prometheus?: { pushgateway?: string; metricsPort?: number };
 }
 
 /** Every reporter `--reporter` can name, in one explicit map. */
 const reporters: Record<string, (setup: ReporterSetup) => Reporter> = {
-  list: (s) => new ListReporter({ write: s.write, tty: s.tty, outputDir: s.outputDir }),
+  list: (s) => new ListReporter({ write: s.write, tty: s.tty, colour: s.colour, columns: s.columns }),
   json: (s) => new JsonReporter(s.outputDir),
   junit: (s) => new JunitReporter(s.outputDir),
   prom: (s) => new PrometheusReporter({ outputDir: s.outputDir, ...s.prometheus }),

@@ -1,6 +1,9 @@
 import type { TimelineEvent } from '../runner/timeline.ts';
 import type { RunResults, ScenarioResult } from '../verdict/results.ts';
 import type { ParallelChoice } from '../runner/parallel-default.ts';
+import type { AttemptProgress } from '../runner/attempt-progress.ts';
+
+export type { AttemptProgress } from '../runner/attempt-progress.ts';
 
 export interface AttemptIdentity {
   name: string;
@@ -28,6 +31,8 @@ export interface Reporter {
   onBegin?(run: RunBegin): void | Promise<void>;
   onScenarioBegin?(attempt: AttemptIdentity): void | Promise<void>;
   onEvent?(attempt: AttemptIdentity, event: TimelineEvent): void;
+  /** While an attempt runs, about every 500 ms: for live counters. */
+  onProgress?(attempt: AttemptIdentity, progress: AttemptProgress): void;
   onScenarioEnd?(result: ScenarioResult, run: RunResults): void | Promise<void>;
   onEnd?(run: RunResults): void | Promise<void>;
 }

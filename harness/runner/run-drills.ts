@@ -6,7 +6,7 @@ import { reapDeadRuns } from '../clean/run-reaper.ts';
 import { armDeadManSwitch } from '../clean/dead-man-switch.ts';
 import type { Driver } from '../drivers/driver.ts';
 import type { LoadedScenario } from '../scenario/scenario-loader.ts';
-import type { Reporter } from '../report/reporter.ts';
+import type { AttemptProgress, Reporter } from '../report/reporter.ts';
 import type { Logger } from './logger.ts';
 import { hashString } from '../util/seeded-random.ts';
 import { summarizeRun, type RunResults, type ScenarioResult } from '../verdict/results.ts';
@@ -163,6 +163,7 @@ function runJob(job: Job, options: RunOptions, environment: ScenarioEnvironment,
     signal: options.signal,
     log: options.log,
     onEvent: (event) => options.reporter.onEvent?.(identity, event),
+    ...(options.reporter.onProgress ? { onProgress: (progress: AttemptProgress) => options.reporter.onProgress?.(identity, progress) } : {}),
     ledger: options.ledger,
     registrations,
     policy: options.policy,

@@ -30,6 +30,7 @@ import type { RegisterEntry, SealedEntry } from '../ledger/ledger-entry.ts';
 import type { PolicyRule } from '../policy/policy-rule.ts';
 import type { GateSpec } from '../ledger/promotion-gate.ts';
 import { HarnessHealth } from '../health/harness-health.ts';
+import { reportProgress, type AttemptProgress } from './attempt-progress.ts';
 
 export interface ScenarioRunInput {
   loaded: LoadedScenario;
@@ -45,6 +46,8 @@ export interface ScenarioRunInput {
   signal: AbortSignal;
   log: Logger;
   onEvent?: (event: TimelineEvent) => void;
+  /** About twice a second while the attempt runs: its traffic counts and step (attempt-progress.ts). */
+  onProgress?: (progress: AttemptProgress) => void;
   /** The release ledger the drill records deploys, promotions and rollbacks in; none: kept in memory only. */
   ledger?: Ledger;
   /** Registrations of the run's releases, by `service\0digest` (release-registry.ts). */
@@ -88,6 +91,7 @@ export async function runScenario(input: ScenarioRunInput): Promise<ScenarioResu
   drill.gates = input.gates ?? {};
   drill.faultPlan = planFaults(scenario, ctx.random.derive('faults'));
   presetDeclaredLkgs(drill, input.lkgFromLedger);
+  const stopProgress = input.onProgress ? reportProgress(timeline, drill.samples, scenario.steps, input.onProgress) : () => {};
   timeline.emit('run-start', { message: scenario.name, attempt: input.attempt, seed: input.seed });
 
   let error: unknown;
@@ -104,6 +108,7 @@ export async function runScenario(input: ScenarioRunInput): Promise<ScenarioResu
   } catch (caught) {
     error = caught;
   }
+  stopProgress();
   await stopTraffic(drill).catch((e: unknown) => timeline.emit('error', { message: `stopping traffic: ${errorMessage(e)}` }));
   if (drill.stopReason) drill.addCheck(failed('stop condition', drill.stopReason));
   const teardownFailures = await ctx.teardown.runAll();

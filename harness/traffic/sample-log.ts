@@ -55,6 +55,7 @@ export interface SampleLogOptions {
 export class SampleLog implements SampleSeq {
   private readonly chunks: (Chunk | SpilledChunk)[] = [];
   private count = 0;
+  private failureCount = 0;
   private spill: { fd: number; size: number } | undefined;
   /** Why spilling stopped (the file could not be written): the log then keeps every chunk in memory. */
   private spillFailed: string | undefined;
@@ -88,10 +89,16 @@ export class SampleLog implements SampleSeq {
     if (sample.doneMs < this.lastDoneMs) this.sorted = false;
     this.lastDoneMs = Math.max(this.lastDoneMs, sample.doneMs);
     this.count++;
+    if (!sample.ok) this.failureCount++;
   };
 
   get length(): number {
     return this.count;
+  }
+
+  /** Samples that were not ok, so far. */
+  get failures(): number {
+    return this.failureCount;
   }
 
   /** The i-th sample (negative counts from the end, as `Array.at`). */
