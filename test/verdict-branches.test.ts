@@ -99,6 +99,15 @@ describe('every verdict branch fails a drill', () => {
     expect(notPassed(result)).toEqual([faults.name]);
   });
 
+  it('faults: a scheduled fault whose time never comes (the drill ends first) is inject-failed and fails the drill', async () => {
+    const result = await drill('fault-scheduled-after-the-end.drill.ts');
+    const faults = check(result, 'every fault injected and reverted');
+    expectFailedDrill(result, faults);
+    expect(faults.message).toBe('f1 http-abort on shop: inject-failed (never started: scheduled at 30.0s, but the drill ended first)');
+    expect(result.faults).toEqual([expect.objectContaining({ id: 'f1', fault: 'http-abort', status: 'inject-failed' })]);
+    expect(notPassed(result)).toEqual([faults.name]);
+  });
+
   it('rollback window: a guard rollback that came after the window fails it with "only after"', async () => {
     const result = await drill('guard-rollback-later-than-window.drill.ts');
     const window = check(result, 'shop rolled back within 300ms');

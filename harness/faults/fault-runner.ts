@@ -4,6 +4,7 @@ import type { TeardownStack } from '../runner/teardown-stack.ts';
 import type { Timeline } from '../runner/timeline.ts';
 import { errorMessage } from '../errors.ts';
 import type { SeededRandom } from '../util/seeded-random.ts';
+import { formatMs } from '../util/duration.ts';
 import { findFaultType } from './fault-registry.ts';
 import type { FaultJournal } from './fault-journal.ts';
 import { describeTarget, type PlannedFault } from './fault-planner.ts';
@@ -45,7 +46,9 @@ const REVERT_DEADLINE_MS = 15_000;
  * teardown, and never lets one failed revert stop the others.
  */
 export class FaultRunner {
-  readonly records: FaultRecord[] = [];
+  private readonly started: FaultRecord[] = [];
+  /** Scheduled faults whose time has not come yet. */
+  private readonly pending = new Map<string, PlannedFault>();
   private readonly reverts = new Map<string, () => Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
 
@@ -53,11 +56,18 @@ export class FaultRunner {
     deps.teardown.defer('fault timers', () => this.clearTimers());
   }
 
+  /** Every fault of the drill as it happened; a scheduled one whose time never came (the drill ended first) never landed: inject-failed. */
+  get records(): FaultRecord[] {
+    const neverStarted = [...this.pending.values()].filter((p) => p.inject).map((p): FaultRecord => ({ id: p.id, fault: p.fault, target: describeTarget(p.target), status: 'inject-failed', error: `never started: scheduled at ${formatMs(p.atMs ?? 0)}, but the drill ended first`, injections: [] }));
+    return [...this.started, ...neverStarted];
+  }
+
   /** Injects a planned fault now; resolves once it is in place (not when it is reverted). */
   async start(planned: PlannedFault): Promise<FaultRecord> {
     const type = findFaultType(planned.fault)!;
     const record: FaultRecord = { id: planned.id, fault: planned.fault, target: describeTarget(planned.target), status: 'skipped', injections: [] };
-    this.records.push(record);
+    this.pending.delete(planned.id);
+    this.started.push(record);
     if (!planned.inject) {
       this.deps.timeline.emit('fault', { faultId: planned.id, fault: planned.fault, target: record.target, message: 'skipped: the probability coin said no' });
       return record;
@@ -81,6 +91,7 @@ export class FaultRunner {
   /** Injects a scheduled fault at its planned time on the drill's timeline (at once if that time has passed). */
   schedule(planned: PlannedFault): void {
     const delayMs = Math.max(0, (planned.atMs ?? 0) - this.deps.timeline.now());
+    this.pending.set(planned.id, planned);
     this.after(delayMs, async () => {
       if (!this.deps.signal.aborted) await this.start(planned);
     });
