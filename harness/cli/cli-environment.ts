@@ -21,4 +21,6 @@ export interface CliEnvironment {
   ledgerPath?: string;
   /** Who the ledger's entries are by: `$DRILLBIT_ACTOR`, a CI identity, or the OS user (ledger/identity.ts). */
   actor?: string;
+  /** Asks the person at the terminal (`drillbit init` without flags); absent when stdin or stdout is not a TTY, or under CI. */
+  prompt?: (question: string) => Promise<string>;
 }

@@ -10,6 +10,8 @@ import { installSignalHandlers } from './signals.ts';
 import { redact } from '../secrets/redaction.ts';
 import { actorFromEnvironment } from '../ledger/identity.ts';
 import { releaseStoreDir } from '../release/store-location.ts';
+import { terminalPrompt } from './init-prompt.ts';
+import type { InitFlags } from './init-service.ts';
 
 const GATE_MODES: readonly GateOn[] = ['lower-bound', 'observed'];
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -29,6 +31,7 @@ export async function main(argv: string[], overrides: Partial<CliEnvironment> = 
     stepSummaryPath: process.env.GITHUB_STEP_SUMMARY || undefined,
     ledgerPath: process.env.DRILLBIT_LEDGER || undefined,
     actor: actorFromEnvironment(process.env),
+    prompt: process.stdin.isTTY && process.stdout.isTTY && !process.env.CI ? terminalPrompt : undefined,
     ...overrides,
   };
   let exitCode: number = ExitCode.ok;
@@ -107,9 +110,20 @@ function buildProgram(cli: CliEnvironment, setExit: (code: number) => void): Com
 
   program
     .command('init')
-    .description('write a scenario to start from')
-    .argument('[file]', 'the new scenario file', 'scenarios/my-rollback.drill.ts')
-    .action(async (file: string) => setExit(await (await import('./init-command.ts')).initCommand(file, cli)));
+    .description('write drills and release folders for your service (asks on a terminal without flags); with only FILE, the example scenario of the sample shop')
+    .argument('[file]', 'the scenario file to write (default scenarios/<service>.drill.ts)')
+    .option('--service <name>', 'the service to drill')
+    .option('--command <line>', 'what starts it in the foreground, run from its release folder, e.g. "node server.mjs"')
+    .option('--port-env <name>', 'the environment variable it reads its port from (PORT)')
+    .option('--health <path>', 'the path that answers 200 once it is ready (/healthz)')
+    .option('--host-env <name>', 'the variable it reads the address to listen on from')
+    .option('--data-env <name>', 'the variable it reads its state folder from (kept across deploys and rollbacks)')
+    .option('--reads <paths>', 'comma list of paths the traffic reads (the health path)')
+    .option('--writes <path>', 'a path taking POST {"id"} whose ids GET lists back: no acknowledged write may be lost')
+    .option('--files <paths>', "comma list of the project's files copied into each release (the command's words that name files)")
+    .option('--compose <file>', 'a compose file the drills run in (--driver docker or swarm)')
+    .option('--image <ref>', 'an image of the service, twice: the last-known-good, then the candidate (container drivers; no release folders)', (ref: string, refs: string[] = []) => [...refs, ref])
+    .action(async (file: string | undefined, flags: InitFlags) => setExit(await (await import('./init-command.ts')).initCommand(file, flags, cli)));
 
   program
     .command('clean')
