@@ -37,7 +37,7 @@ describe('the faults check fails a drill whose fault was not cleanly reverted (t
     expect(faults.message).toBe('f1 test-double-revert-fails on shop: revert-failed (test double: the revert reported a failure)');
     expect(result.faults).toEqual([expect.objectContaining({ id: 'f1', status: 'revert-failed', error: 'test double: the revert reported a failure' })]);
     expect(result.reasons).toContain(`${FAULTS}: ${faults.message}`);
-    expect(result.checks.filter((c) => c.status !== 'passed').map((c) => c.name)).toEqual([FAULTS]);
+    expect(result.checks.filter((c) => c.status !== 'passed').map((c) => c.name), result.reasons.join('\n')).toEqual([FAULTS]);
   });
 
   it('a fault that lands after its revert ran (test double) fails the drill as never reverted', async () => {
@@ -48,6 +48,6 @@ describe('the faults check fails a drill whose fault was not cleanly reverted (t
     expect(faults.message).toBe('f1 test-double-inject-outlives-revert on shop: never reverted');
     expect(result.faults).toEqual([expect.objectContaining({ id: 'f1', status: 'injected' })]);
     expect(result.reasons).toContain(`${FAULTS}: ${faults.message}`);
-    expect(result.checks.filter((c) => c.status !== 'passed').map((c) => c.name)).toEqual([FAULTS]);
+    expect(result.checks.filter((c) => c.status !== 'passed').map((c) => c.name), result.reasons.join('\n')).toEqual([FAULTS]);
   });
 });
