@@ -118,6 +118,9 @@ describe('sliCheck: its boundaries and its words', () => {
       name: 'w', status: 'failed', message: 'p95 101ms > 100ms; p99 201ms > 200ms (100 requests, availability 100.00%, p95 101ms, p99 201ms)',
     });
   });
+  it('is unknown with zero requests whatever availability a summary claims', () => {
+    expect(sliCheck('w', { requests: 0, errors: 0, availability: 1 }, slo).status).toBe('unknown');
+  });
   it('judges only the percentiles the SLO sets and the window has', () => {
     expect(sliCheck('w', { requests: 10, errors: 0, availability: 1, p99Ms: 5_000 }, slo)).toMatchObject({ status: 'passed', message: '10 requests, availability 100.00%, p99 5.00s' });
     expect(sliCheck('w', { requests: 10, errors: 0, availability: 1 }, slo).message).toBe('10 requests, availability 100.00%');
@@ -147,6 +150,18 @@ describe('LKG equality: what the reader is told', () => {
     expect(compareWithLkg({}, lkgs, { shop: 1 }).shop).toMatchObject({ observed: 'none', reason: 'no replica serves traffic' });
   });
 
+  it('names every wrong release, and says the release is what could not be observed when any replica\'s could not', () => {
+    expect(reason([replica('sha256:bbb'), replica('sha256:ccc')])?.reason).toBe('2 of 2 serving replicas run sha256:bbb, sha256:ccc, not the LKG sha256:aaa');
+    const unseenRelease = { release: 'unobservable', config: 'launcher-environ', reason: 'r' } as const;
+    const unseenConfig = { release: 'launcher-cwd', config: 'unobservable', reason: 'r' } as const;
+    expect(reason([replica('sha256:aaa', { evidence: unseenConfig }), replica('sha256:aaa', { evidence: unseenRelease })])?.unobservable).toMatch(/^the release of 2 of 2/);
+  });
+
+  it('takes a digest missing without evidence, or a config digest missing beside evidence, as not observed', () => {
+    expect(reason([replica('sha256:aaa', { digest: undefined })], 1)).toMatchObject({ observed: 'unobservable', match: false, unobservable: 'the release of 1 of 1 serving replicas could not be observed (the driver did not say)' });
+    expect(reason([replica('sha256:aaa', { configDigest: undefined, evidence: { release: 'launcher-cwd', config: 'launcher-environ' } })], 1)).toMatchObject({ match: false, unobservable: expect.stringMatching(/^the configuration of 1 of 1/) });
+  });
+
   it('asks for one replica when the scenario does not say', () => {
     expect(compareWithLkg({ shop: { replicas: [replica('sha256:aaa')] } }, lkgs, {}).shop?.match).toBe(true);
   });
@@ -154,6 +169,7 @@ describe('LKG equality: what the reader is told', () => {
   it('lists each failing service in the check, and passes with every service named', () => {
     const two = new Map([['shop', lkg], ['stock', lkg]]);
     const both = compareWithLkg({ shop: { replicas: [replica('sha256:bbb')] }, stock: { replicas: [] } }, two, { shop: 1, stock: 1 });
+    expect(lkgEqualityCheck('lkg', both).observed).toEqual({ services: both });
     expect(lkgEqualityCheck('lkg', both).message).toBe('shop: 1 of 1 serving replicas run sha256:bbb, not the LKG sha256:aaa; stock: no replica serves traffic');
     const ok = compareWithLkg({ shop: { replicas: [replica('sha256:aaa')] }, stock: { replicas: [replica('sha256:aaa')] } }, two, { shop: 1, stock: 1 });
     expect(lkgEqualityCheck('lkg', ok)).toMatchObject({ name: 'lkg', status: 'passed', message: 'every service runs its LKG (shop=sha256:aaa, stock=sha256:aaa)', observed: { services: ok } });

@@ -77,6 +77,8 @@ describe('measuredSliCheck on given windows', () => {
     // 2 of 102 is over 1%: the p99 is a dropped arrival, infinitely slow.
     expect(measuredSliCheck('steady', window({ dropped: 2 }), slo({ availability: 0.9, p99: '200ms' })).status).toBe('unknown');
     expect(measuredSliCheck('steady', window({ dropped: 1 }), slo({ availability: 0.9, p99: '200ms' })).status).toBe('passed');
+    // 98 of the 101 answered well: under 98%.
+    expect(measuredSliCheck('steady', window({ dropped: 1, measured: { requests: 100, errors: 2, availability: 0.98, p95Ms: 20 } }), slo({ availability: 0.98, p95: undefined })).status).toBe('unknown');
     // And a dropped arrival is a failed one: 1 of 101 takes availability under 99.5%.
     expect(measuredSliCheck('steady', window({ dropped: 1 }), slo({ availability: 0.995, p95: undefined })).status).toBe('unknown');
     expect(measuredSliCheck('steady', window({ dropped: 1, measured: { requests: 100, errors: 1, availability: 0.99, p95Ms: 20 } }), slo({ availability: 0.98, p95: undefined })).status).toBe('passed');
@@ -110,6 +112,8 @@ describe('measuredSliCheck on given windows', () => {
     expect(late.harnessSaturated).toBeUndefined();
     expect(late.message).toBe('p95 300ms > 100ms (100 requests, availability 100.00%, p95 300ms); p95 250ms > 100ms even without the harness\'s lateness (send lag p99 10ms, lateness p99 50ms)');
     expect(late.observed?.harness).toMatchObject({ latenessP99Ms: 50 });
+    const both = { requests: 100, errors: 5, availability: 0.95, p95Ms: 300 };
+    expect(measuredSliCheck('steady', window({ measured: both, corrected: both, latenessP99Ms: 2 }), slo()).message).toContain('; availability 95.00% < 99.00%; p95 300ms > 100ms even without');
     const punctual = measuredSliCheck('steady', window({ measured: slow, corrected: slow, latenessP99Ms: 0.9 }), slo());
     expect(punctual.message).toBe('p95 300ms > 100ms (100 requests, availability 100.00%, p95 300ms)');
     expect(measuredSliCheck('steady', window({ measured: slow, corrected: slow, latenessP99Ms: 1 }), slo()).message).toContain('even without');

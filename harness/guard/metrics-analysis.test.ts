@@ -109,6 +109,7 @@ describe('MetricsAnalysis against a real /metrics endpoint', () => {
     expect(await analysis.evaluate(input(0))).toEqual({ status: 'unknown', message: 'no requests counted by reqs since the window began' });
     counters.ok += 100;
     await analysis.evaluate(input(50));
+    counters.ok += 300;
     await analysis.evaluate(input(100)); // the window of the next one starts here
     counters.ok += 50;
     counters.errors += 50;

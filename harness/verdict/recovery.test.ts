@@ -114,7 +114,7 @@ describe('computeRecovery: the edges', () => {
   it('measures ttd from the first bad request completed between the switch and the detection, both included', () => {
     const events: TimelineEvent[] = [{ tMs: 1000, type: 'deploy', service: 'shop' }, guardAt(2000)];
     const bad = (doneMs: number): Sample => ({ ...sample(doneMs - 5, false), doneMs });
-    expect(computeRecovery(events, [bad(999), bad(1000)], 5000)).toMatchObject({ firstBadMs: 1000, ttdMs: 1000 });
+    expect(computeRecovery(events, [bad(999), bad(1000), bad(1500)], 5000)).toMatchObject({ firstBadMs: 1000, ttdMs: 1000 });
     expect(computeRecovery(events, [bad(999), bad(1500)], 5000)).toMatchObject({ firstBadMs: 1500, ttdMs: 500 });
     expect(computeRecovery(events, [sample(1100, true), bad(2000), bad(2001)], 5000)).toMatchObject({ firstBadMs: 2000, ttdMs: 0 });
     expect(computeRecovery(events, [bad(2001)], 5000)).toMatchObject({ firstBadMs: 1000, ttdMs: 1000 });
@@ -162,13 +162,16 @@ describe('computeRecovery: the edges', () => {
     const events: TimelineEvent[] = [
       { tMs: 500, type: 'task-failed', service: 'shop' },
       { tMs: 1000, type: 'deploy-start', service: 'shop' },
+      { tMs: 1500, type: 'task-failed', service: 'shop' },
       { tMs: 2000, type: 'deploy-start', service: 'shop' },
       { tMs: 2000, type: 'task-failed', service: 'shop' },
       { tMs: 3000, type: 'task-failed', service: 'shop' },
       rollback,
     ];
     expect(computeRecovery(events, [], 15_000)).toMatchObject({ firstBadMs: 2000, ttdMs: 3000 });
-    expect(computeRecovery([events[2]!, { ...events[3]!, service: 'stock' }, rollback], [], 15_000)).toMatchObject({ firstBadMs: 2000 });
+    expect(computeRecovery([events[3]!, { ...events[4]!, service: 'stock' }, rollback], [], 15_000)).toMatchObject({ firstBadMs: 2000 });
+    // A task that failed at the very instant the orchestrator rolled back is still that rollout's.
+    expect(computeRecovery([events[1]!, { ...events[5]!, tMs: 5000 }, rollback], [], 15_000)).toMatchObject({ firstBadMs: 5000, ttdMs: 0 });
     expect(computeRecovery([{ tMs: 500, type: 'task-failed', service: 'shop' }, rollback], [], 15_000)).toMatchObject({ firstBadMs: 5000, ttdMs: 0 });
     expect(computeRecovery([rollback], [], 15_000)).toMatchObject({ firstBadMs: 5000, ttdMs: 0 });
   });
@@ -177,13 +180,14 @@ describe('computeRecovery: the edges', () => {
 describe('trafficRestoredSince: the edges', () => {
   it('judges only requests sent within the range, both ends included', () => {
     expect(trafficRestoredSince([sample(5, false), sample(10, true), sample(20, true)], 'sha256:lkg', 10, 100)).toBe(10);
+    expect(trafficRestoredSince([sample(5, false), sample(8, true), sample(20, true)], 'sha256:lkg', 10, 100)).toBe(20);
     expect(trafficRestoredSince([sample(10, false), sample(20, true)], 'sha256:lkg', 10, 100)).toBe(20);
     expect(trafficRestoredSince([sample(20, true), sample(100, false)], 'sha256:lkg', 10, 100)).toBe(100);
     expect(trafficRestoredSince([sample(20, true), sample(101, false)], 'sha256:lkg', 10, 100)).toBe(20);
   });
 
   it('takes the last bad request, a good one from another release as bad, and one that does not say as good', () => {
-    const samples = [sample(10, false), sample(30, false), sample(20, false), sample(40, true, 'sha256:candidate'), sample(50, true, undefined), sample(60, true)];
+    const samples = [sample(10, false), sample(30, false), sample(20, false), sample(40, true, 'sha256:candidate'), { ...sample(50, true), release: undefined }, sample(60, true)];
     expect(trafficRestoredSince(samples, 'sha256:lkg', 0, 100)).toBe(50);
   });
 

@@ -63,6 +63,7 @@ describe('buildScenarioResult: the verdict', () => {
     expect(errored).toMatchObject({ status: 'errored', reasons: ['error: the release v3 does not exist'], error: { message: 'the release v3 does not exist', hint: 'releases: v1, v2' } });
     expect(build(drill({ checks: [ok] }), { error: new DrillbitError('bad-input', 'no hint') }).error).toEqual({ message: 'no hint' });
     expect(build(drill(), { error: new Error('boom') })).toMatchObject({ status: 'errored', reasons: ['error: boom'], error: { message: 'boom' } });
+    expect(build(drill(), { error: 'thrown as a string' }).error).toEqual({ message: 'thrown as a string' });
     const teardownFailures = [{ name: 'replica shop-0', error: 'kill timed out' }];
     expect(build(drill({ checks: [ok, bad] }), { teardownFailures })).toMatchObject({
       status: 'errored', teardownFailures, reasons: ['cleanup replica shop-0 failed: kill timed out', 'no acknowledged write lost: 2 of 10 acknowledged writes are gone'],
@@ -128,6 +129,11 @@ describe('buildScenarioResult: the record', () => {
       cpuMs: 81.5, machineCpu: 0.25, machineCpuPressure: null, cpuWaiting: 0.01, cpuWaitPerWakeMs: 0.2,
       drillsAtOnce: 3, lagPeriodMs: 10, saturatedChecks: ['steady'],
     });
+  });
+
+  it('has no CPU numbers from a health monitor that could not read the CPU', () => {
+    const health = { drillsAtOnce: 1, lagPeriodMs: 10, stallBetween: () => 0, machineSaturatedBetween: () => false, window: () => ({ eventLoopDelayP99Ms: 1, eventLoopDelayMaxMs: 2, stallMs: 0, cpu: undefined }) };
+    expect(build(drill({ health })).harness).toMatchObject({ eventLoopDelayP99Ms: 1, cpuMs: null, machineCpu: null, machineCpuPressure: null, cpuWaiting: null, cpuWaitPerWakeMs: null });
   });
 
   it('has no numbers, only nulls and zeros, for a drill without traffic or a health monitor', () => {
