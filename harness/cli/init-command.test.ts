@@ -117,6 +117,22 @@ describe('drillbit init for the user’s own service', () => {
   });
 });
 
+describe('the README’s "Drill your own service"', () => {
+  it('shows the init command, the release.json it writes and the commands it prints, as init has them', async () => {
+    const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+    const section = readme.slice(readme.indexOf('## Drill your own service'), readme.indexOf('## A scenario'));
+    const shell = /```sh\n([\s\S]*?)```/.exec(section)![1]!.split('\n').map((line) => line.replace(/\s+#.*$/, '').trim());
+    const initLine = shell.find((line) => line.startsWith('npx drillbit init '))!;
+    const cwd = project();
+    const run = await init(cwd, splitCommand(initLine.replace('npx drillbit init ', ''))!);
+    expect(run.code, run.stderr).toBe(0);
+    const printed = run.stdout.split('\n').filter((line) => line.startsWith('  npx ')).map((line) => line.trim());
+    expect(shell.filter((line) => line.startsWith('npx drillbit') && line !== initLine)).toEqual(printed);
+    const shown = JSON.parse(/```json\n([\s\S]*?)```/.exec(section)![1]!);
+    expect(JSON.parse(readFileSync(join(cwd, 'releases/shop/v1/release.json'), 'utf8'))).toEqual(shown);
+  });
+});
+
 describe('splitCommand', () => {
   it('reads quotes and escapes as a shell does, and refuses an open quote', () => {
     expect(splitCommand(`node  "my server.mjs" --name 'a b' c\\ d ""`)).toEqual(['node', 'my server.mjs', '--name', 'a b', 'c d', '']);
