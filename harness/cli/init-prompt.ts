@@ -15,8 +15,8 @@ export async function askServiceFlags(prompt: Prompt): Promise<InitFlags> {
   const portEnv = await ask('environment variable it reads its port from', INIT_DEFAULTS.portEnv);
   const health = await ask('path that answers 200 once it is ready', INIT_DEFAULTS.health);
   const reads = await ask('paths to send reads to, comma-separated', health);
-  const writes = await ask('a path taking POST {"id": "…"} whose ids GET lists back (blank: no writes)', '');
-  return { service, command, portEnv, health, reads, writes: writes || undefined };
+  const writes = await ask('a path taking POST {"id": "…"} whose ids GET lists back (blank: no writes)');
+  return { service, command, portEnv, health, reads, writes };
 }
 
 /** A prompt on the process's terminal; only for a TTY outside CI (main.ts decides). */
