@@ -7,12 +7,15 @@ import { latenessText, measuredSliCheck } from './measured-sli-check.ts';
 // drives the same check with real traffic and a harness saturated on purpose.
 const slo = (fields: Partial<SloSpec> = {}): SloSpec => ({ recoveryTime: '5s', availability: 0.99, dataLoss: 0, stabilization: '1s', p95: '100ms', ...fields }) as SloSpec;
 
-function window(fields: Partial<WindowMeasure> = {}): WindowMeasure {
+/** SLIs as a window gives them: every percentile present, undefined where it has none. */
+type Slis = { requests: number; errors: number; availability?: number; p95Ms?: number; p99Ms?: number };
+const slis = (s: Slis): WindowMeasure['measured'] => ({ availability: undefined, p50Ms: undefined, p95Ms: undefined, p99Ms: undefined, maxMs: undefined, ...s });
+
+function window(fields: Partial<Omit<WindowMeasure, 'measured' | 'corrected'>> & { measured?: Slis; corrected?: Slis } = {}): WindowMeasure {
+  const { measured = { requests: 100, errors: 0, availability: 1, p95Ms: 20 }, corrected = measured, ...rest } = fields;
   return {
     fromMs: 0,
     toMs: 1000,
-    measured: { requests: 100, errors: 0, availability: 1, p95Ms: 20 },
-    corrected: { requests: 100, errors: 0, availability: 1, p95Ms: 20 },
     explainedFailures: 0,
     unmeasured: 0,
     mostlyUnmeasured: false,
@@ -22,7 +25,9 @@ function window(fields: Partial<WindowMeasure> = {}): WindowMeasure {
     latenessP99Ms: 0.5,
     health: undefined,
     latencyAt: () => 20,
-    ...fields,
+    ...rest,
+    measured: slis(measured),
+    corrected: slis(corrected),
   };
 }
 
