@@ -192,7 +192,7 @@ describe('hostile and broken scenarios (fast-check)', () => {
     { title: 'a throw at import', source: 'throw new Error("boom at import");\n', expect: /^could not load: boom at import$/ },
     { title: 'a syntax error', source: 'export default {{;\n', expect: /^could not load: Expected identifier but found "\{" at line 1, column 17$/ },
     { title: 'no default export', source: 'export const other = 1;\n', expect: /^could not load: expected `export default defineScenario\(\{\.\.\.\}\)`$/ },
-    { title: 'a function as the scenario', source: 'export default () => 1;\n', expect: /^Invalid input: expected object, received function$/ },
+    { title: 'a function as the scenario', source: 'export default () => 1;\n', expect: /^expected an object, got a function$/ },
     { title: 'a getter that throws', source: 'export default { get name() { throw new Error("getter bomb"); } };\n', expect: /^name: could not be read: getter bomb$/ },
     { title: 'a proxy that throws on every access', source: 'export default new Proxy({}, { get() { throw new Error("proxy bomb"); }, ownKeys() { throw new Error("proxy bomb"); } });\n', expect: /could not be read: proxy bomb$/ },
     { title: 'an import of a missing module', source: 'import x from "./nowhere.ts";\nexport default x;\n', expect: /^could not load: Cannot find module '.*\/nowhere\.ts' imported from .*\.drill\.ts$/ },

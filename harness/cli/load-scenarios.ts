@@ -16,7 +16,7 @@ export async function loadValidScenarios(paths: string[], cwd: string, options: 
 
 function invalid(problems: Problem[]): DrillbitError {
   const count = `${problems.length} problem${problems.length === 1 ? '' : 's'}`;
-  return new DrillbitError('bad-input', `invalid scenario (${count}):\n${problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`, {
+  return new DrillbitError('bad-input', `invalid scenario (${count}):\n${problems.map((p) => `  ${formatProblem(p).replaceAll('\n', '\n      ')}`).join('\n')}`, {
     hint: 'fix the fields named above; `drillbit validate` checks scenarios without running them',
   });
 }

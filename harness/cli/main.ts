@@ -59,10 +59,10 @@ function buildProgram(cli: CliEnvironment, setExit: (code: number) => void): Com
     .command('run')
     .description('run scenarios (files or folders; default scenarios/)')
     .argument('[paths...]', 'scenario files or folders')
-    .option('--driver <name>', 'where the environment runs: local, docker, swarm', 'local')
-    .option('--reporter <list>', 'comma list of reporters: list, json, junit, prom, html', listValue, ['list', 'json'])
-    .option('--output <dir>', 'output directory (default reports/<runId>/)')
-    .option('--repeat <n>', 'run each scenario n times', positiveInt('--repeat', 1000), 1)
+    .option('--driver <name>', 'where the environment runs: local, docker, swarm (default: the config\'s driver, else local)')
+    .option('--reporter <list>', 'comma list of reporters: list, json, junit, prom, html (default: the config\'s reporters, else list,json; json is always written)', listValue)
+    .option('--output <dir>', 'output directory (default: the config\'s output, else reports/<runId>/)')
+    .option('--repeat <n>', 'run each scenario n times (default: the config\'s repeat, else 1)', positiveInt('--repeat', 1000))
     .option('--parallel <n>', 'run n attempts at once (default: what the machine holds, 70% of its cores at 0.5 core a drill)', positiveInt('--parallel', 64))
     .option('--seed <n>', 'root seed; replays fault timing, targets and traffic', seedValue)
     .option('--grep <regex>', 'only scenarios whose name matches', regexValue)
@@ -76,7 +76,7 @@ function buildProgram(cli: CliEnvironment, setExit: (code: number) => void): Com
     .option('--allow-remote-engine', 'allow a DOCKER_HOST on another machine (refused otherwise: a drill kills and pauses what it deploys)')
     .option('--verbose', 'print diagnostics')
     .option('--ledger <file>', 'the release ledger the run registers releases and records deploys, promotions, rollbacks and verdicts in (default: $DRILLBIT_LEDGER, the config\'s, or .drillbit/ledger.ndjson)')
-    .option('--config <file>', 'the config file: ledger, policy rules, promotion gates (default: drillbit.config.* here)')
+    .option('--config <file>', 'the config file: ledger, policy rules, promotion gates, defaults of these flags (default: drillbit.config.* here)')
     .action(async (paths: string[], flags: RunFlags) => setExit(await (await import('./run-command.ts')).runCommand(paths, flags, cli)));
 
   program

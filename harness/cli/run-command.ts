@@ -23,15 +23,17 @@ import { useColour } from './colour.ts';
 import { loadValidScenarios } from './load-scenarios.ts';
 import type { CliEnvironment } from './cli-environment.ts';
 import { loadConfig } from '../config/config-loader.ts';
+import { resolveRunSettings } from '../config/run-settings.ts';
 import { openLedger } from '../ledger/ledger-location.ts';
 import { policyRules } from '../policy/policy-registry.ts';
 import { chooseParallel, describeParallel } from '../runner/parallel-default.ts';
 
+/** The flags of `drillbit run`; those the config can set are unset unless given (config/run-settings.ts). */
 export interface RunFlags {
-  driver: string;
-  reporter: string[];
+  driver?: string;
+  reporter?: string[];
   output?: string;
-  repeat: number;
+  repeat?: number;
   /** Unset: chosen from the machine's cores (runner/parallel-default.ts). */
   parallel?: number;
   seed?: number;
@@ -53,16 +55,18 @@ export interface RunFlags {
 }
 
 export async function runCommand(paths: string[], flags: RunFlags, cli: CliEnvironment): Promise<number> {
-  const driver = getDriver(flags.driver);
-  assertEngineAllowed(driver as Parameters<typeof assertEngineAllowed>[0], flags.allowRemoteEngine);
   const loadedConfig = await loadConfig(cli.cwd, flags.config);
-  const { scenarios, shard } = select(await loadValidScenarios(paths, cli.cwd, { checkReleases: true, allowImages: flags.driver !== 'local' }), flags);
-  const seed = flags.seed ?? randomSeed();
+  const settings = resolveRunSettings(flags, loadedConfig);
+  const driver = getDriver(settings.driver);
+  assertEngineAllowed(driver as Parameters<typeof assertEngineAllowed>[0], flags.allowRemoteEngine);
+  const { scenarios, shard } = select(await loadValidScenarios(paths, cli.cwd, { checkReleases: true, allowImages: settings.driver !== 'local' }), settings.grep, flags.shard);
+  const seed = settings.seed ?? randomSeed();
   const allowance = TargetAllowance.parse(flags.allowTarget ?? []);
-  const parallel = chooseParallel(flags.parallel);
+  const parallel = chooseParallel(settings.parallel);
+  const repeat = settings.repeat;
   if (flags.dryRun) {
     const planned = allowExternalTargets(scenarios.map((l) => loadedForDriver(l, driver.name)), allowance);
-    cli.stdout(`plan: ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'} × ${flags.repeat} on driver ${driver.name}, seed ${seed}, ${describeParallel(parallel, scenarios.length * flags.repeat)}\n`);
+    cli.stdout(`plan: ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'} × ${repeat} on driver ${driver.name}, seed ${seed}, ${describeParallel(parallel, scenarios.length * repeat)}\n`);
     for (const loaded of planned) {
       const skipped = unsupportedReason(loaded.scenario, driver);
       cli.stdout(`${describePlan(loaded, attemptSeed(seed, loaded, 1)).join('\n')}\n${skipped ? `  skipped on driver ${driver.name}: ${skipped}\n` : ''}`);
@@ -71,17 +75,17 @@ export async function runCommand(paths: string[], flags: RunFlags, cli: CliEnvir
     return ExitCode.ok;
   }
   const runId = newRunId();
-  const outputDir = resolve(cli.cwd, flags.output ?? join('reports', runId));
+  const outputDir = resolve(cli.cwd, (settings.output ?? join('reports', '{runId}')).replaceAll('{runId}', runId));
   const log = consoleLogger(flags.verbose ?? false, cli.stderr);
   const reporter = new ReporterMultiplexer(
-    [{ name: 'journal', reporter: new JournalWriter(join(outputDir, 'journal.ndjson')) }, ...createReporters(reporterNames(flags), { outputDir: relativeOrAbsolute(cli.cwd, outputDir), write: cli.stdout, tty: cli.tty, colour: useColour(cli.tty), columns: process.stdout.columns, prometheus: { pushgateway: flags.pushgateway, metricsPort: flags.metricsPort } })],
+    [{ name: 'journal', reporter: new JournalWriter(join(outputDir, 'journal.ndjson')) }, ...createReporters(reporterNames(settings.reporters, flags), { outputDir, write: cli.stdout, tty: cli.tty, colour: useColour(cli.tty), columns: process.stdout.columns, prometheus: { pushgateway: flags.pushgateway, metricsPort: flags.metricsPort } })],
     log,
   );
   const results = await runDrills({
     runId,
     scenarios,
     driver,
-    repeat: flags.repeat,
+    repeat,
     parallel: parallel.parallel,
     parallelChoice: parallel,
     seed,
@@ -108,11 +112,11 @@ export async function runCommand(paths: string[], flags: RunFlags, cli: CliEnvir
   return results.summary.passed === results.summary.total ? ExitCode.ok : ExitCode.failed;
 }
 
-function select(scenarios: LoadedScenario[], flags: RunFlags): { scenarios: LoadedScenario[]; shard?: ReturnType<typeof shardInfo> } {
-  const selected = flags.grep ? scenarios.filter((s) => flags.grep!.test(s.scenario.name)) : scenarios;
-  if (selected.length === 0) throw badInput(`--grep ${flags.grep}: no scenario name matches`, `the scenarios are ${scenarios.map((s) => JSON.stringify(s.scenario.name)).join(', ')}`);
-  if (!flags.shard) return { scenarios: selected };
-  return { scenarios: selectShard(selected, flags.shard), shard: shardInfo(selected, flags.shard) };
+function select(scenarios: LoadedScenario[], grep: RegExp | undefined, shardFlag: RunFlags['shard']): { scenarios: LoadedScenario[]; shard?: ReturnType<typeof shardInfo> } {
+  const selected = grep ? scenarios.filter((s) => grep.test(s.scenario.name)) : scenarios;
+  if (selected.length === 0) throw badInput(`--grep ${grep}: no scenario name matches`, `the scenarios are ${scenarios.map((s) => JSON.stringify(s.scenario.name)).join(', ')}`);
+  if (!shardFlag) return { scenarios: selected };
+  return { scenarios: selectShard(selected, shardFlag), shard: shardInfo(selected, shardFlag) };
 }
 
 /**
@@ -120,9 +124,9 @@ function select(scenarios: LoadedScenario[], flags: RunFlags): { scenarios: Load
  * among them, whatever --reporter lists; --pushgateway and --metrics-port are the prom
  * reporter's options, so they bring it along.
  */
-function reporterNames(flags: RunFlags): string[] {
+function reporterNames(reporters: readonly string[], flags: RunFlags): string[] {
   const wantsProm = flags.pushgateway !== undefined || flags.metricsPort !== undefined;
-  return [...new Set([...flags.reporter, 'json', ...(wantsProm ? ['prom'] : [])])];
+  return [...new Set([...reporters, 'json', ...(wantsProm ? ['prom'] : [])])];
 }
 
 /** The files the run wrote, each by its path, so the next command can be pasted. */

@@ -3,6 +3,7 @@ import type { Driver } from './driver.ts';
 import { DockerDriver } from './docker/docker-driver.ts';
 import { LocalDriver } from './local/local-driver.ts';
 import { SwarmDriver } from './swarm/swarm-driver.ts';
+import { didYouMeanNote } from '../util/did-you-mean.ts';
 
 /** What a driver factory may read: the environment the CLI passes (`DOCKER_HOST`…), never `process.env` itself. */
 export type DriverEnvironment = Readonly<Record<string, string | undefined>>;
@@ -18,7 +19,7 @@ export const drivers: Readonly<Record<string, (env: DriverEnvironment) => Driver
 export function getDriver(name: string, env: DriverEnvironment = process.env): Driver {
   const known = Object.keys(drivers);
   if (!Object.hasOwn(drivers, name)) {
-    throw new DrillbitError('bad-input', `--driver: unknown driver "${name}"; known drivers: ${known.join(', ')}`, { hint: `pass --driver ${known.join('|')}` });
+    throw new DrillbitError('bad-input', `--driver: unknown driver "${name}"${didYouMeanNote(name, known)}; known drivers: ${known.join(', ')}`, { hint: `pass --driver ${known.join('|')}` });
   }
   return drivers[name]!(env);
 }

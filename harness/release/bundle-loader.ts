@@ -3,6 +3,8 @@ import { isAbsolute, join, relative } from 'node:path';
 import type { z } from 'zod';
 import { DrillbitError } from '../errors.ts';
 import { releaseManifestSchema, type ReleaseManifest } from './release-manifest.ts';
+import { fieldsAt, issueText } from '../util/issue-text.ts';
+import { didYouMeanNote } from '../util/did-you-mean.ts';
 
 const MANIFEST_FILE = 'release.json';
 const BUNDLE_HINT = 'a release bundle is a directory with a release.json: {"service", "version", "command", "env", "health"} (DESIGN.md §3)';
@@ -24,17 +26,19 @@ export async function loadReleaseManifest(bundleDir: string): Promise<ReleaseMan
   }
   const parsed = releaseManifestSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const problems = formatIssues(parsed.error.issues).map((problem) => `${shown}: ${problem}`);
+  const problems = formatIssues(parsed.error.issues, raw, releaseManifestSchema).map((problem) => `${shown}: ${problem}`);
   throw new DrillbitError('bad-input', problems.join('\n'), { hint: BUNDLE_HINT });
 }
 
 /** `field: message` for every issue; unknown keys are named one by one. */
-export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+/** Each issue as `path: what is wrong` in Drillbit's words (scenario/issue-text.ts); `root` and `schema` give values and "did you mean". */
+export function formatIssues(issues: readonly z.core.$ZodIssue[], root?: unknown, schema?: z.core.$ZodType): string[] {
   return issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown field`);
+      const known = schema ? fieldsAt(schema, issue.path, root) : [];
+      return issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown field${didYouMeanNote(key, known)}`);
     }
-    return [`${formatPath(issue.path) || '(root)'}: ${issue.message}`];
+    return [`${formatPath(issue.path) || '(root)'}: ${issueText(issue, root, schema)}`];
   });
 }
 

@@ -1,4 +1,5 @@
 import { badInput } from '../errors.ts';
+import { didYouMeanNote } from '../util/did-you-mean.ts';
 import type { Reporter } from './reporter.ts';
 import { ListReporter } from './list-reporter.ts';
 import { JsonReporter } from './json-reporter.ts';
@@ -31,6 +32,6 @@ export const reporterNames = Object.keys(reporters);
 
 export function createReporters(names: string[], setup: ReporterSetup): { name: string; reporter: Reporter }[] {
   const unknown = names.filter((n) => !Object.hasOwn(reporters, n));
-  if (unknown.length) throw badInput(`--reporter: unknown reporter ${unknown.map((n) => JSON.stringify(n)).join(', ')}`, `choose from ${reporterNames.join(', ')}`);
+  if (unknown.length) throw badInput(`--reporter: unknown reporter ${unknown.map((n) => `${JSON.stringify(n)}${didYouMeanNote(n, reporterNames)}`).join(', ')}`, `choose from ${reporterNames.join(', ')}`);
   return [...new Set(names)].map((name) => ({ name, reporter: reporters[name]!(setup) }));
 }

@@ -8,6 +8,7 @@ import type { Problem } from './problem.ts';
 import type { ExternalTarget } from './target-allowance.ts';
 import { toPlainValue } from './plain-value.ts';
 import { validateScenario } from './scenario-validator.ts';
+import { describeYamlError } from '../util/yaml-error.ts';
 
 export interface LoadedScenario {
   /** Absolute path of the scenario file. */
@@ -70,7 +71,12 @@ async function loadFileValue(file: string): Promise<{ value: unknown }> {
   }
   const text = await readFile(file, 'utf8');
   if (extension === '.json') return { value: JSON.parse(text) };
-  return { value: parseYaml(text, { maxAliasCount: 100 }) };
+  try {
+    return { value: parseYaml(text, { maxAliasCount: 100 }) };
+  } catch (error) {
+    const described = describeYamlError(error, text);
+    throw described ? new YamlSyntaxError(described) : error;
+  }
 }
 
 /** Node reads a `.ts` file in a package without `"type": "module"` as CommonJS, which cannot import the scenario API. */
@@ -89,8 +95,12 @@ function checkUniqueNames(result: LoadResult): void {
   }
 }
 
-/** A load failure as one line; a parser that ran out of stack says the file is nested too deeply. */
+/** A YAML syntax error, already in words with its line shown: kept whole. */
+class YamlSyntaxError extends Error {}
+
+/** A load failure as one line (a YAML error also shows its line); a parser that ran out of stack says the file is nested too deeply. */
 function loadError(error: unknown): string {
+  if (error instanceof YamlSyntaxError) return error.message;
   // esbuild (under tsx) puts the syntax error under "Transform failed with 1 error:" as `<file>:<line>:<column>: ERROR: <what>`, column from 0.
   const syntax = /^.*:(\d+):(\d+): ERROR: (.+)$/m.exec(errorMessage(error));
   if (syntax) return `${syntax[3]} at line ${syntax[1]}, column ${Number(syntax[2]) + 1}`;

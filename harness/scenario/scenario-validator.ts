@@ -1,22 +1,18 @@
 import { scenarioSchema, type Scenario } from './schema.ts';
 import { formatPath, type Problem } from './problem.ts';
 import { checkFaultReferences } from './fault-reference-check.ts';
+import { issueText } from '../util/issue-text.ts';
 import { CLIENT } from '../drivers/driver.ts';
 
 /** Validates one scenario value: schema first, then references between its parts; every problem at once. */
 export function validateScenario(value: unknown, file: string, pathPrefix = ''): { scenario?: Scenario; problems: Problem[] } {
   const parsed = scenarioSchema.safeParse(value);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => ({ file, path: join(pathPrefix, formatPath(issue.path)), message: issueMessage(issue) }));
+    const problems = parsed.error.issues.map((issue) => ({ file, path: join(pathPrefix, formatPath(issue.path)), message: issueText(issue, value, scenarioSchema) }));
     return { problems: [...problems, ...referenceProblems(value, file, pathPrefix)] };
   }
   const problems = referenceProblems(parsed.data, file, pathPrefix);
   return problems.length ? { problems } : { scenario: Object.freeze(parsed.data) as Scenario, problems };
-}
-
-function issueMessage(issue: { message: string; code: string; keys?: string[] }): string {
-  if (issue.code === 'unrecognized_keys' && issue.keys) return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
-  return issue.message;
 }
 
 function join(prefix: string, path: string): string {

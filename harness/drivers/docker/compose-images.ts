@@ -42,7 +42,7 @@ export async function composeDependencyRelease(service: ComposeService, image: s
     health: isRecord(health) ? health : UNDECLARED_HEALTH,
   };
   const parsed = releaseManifestSchema.safeParse(raw);
-  if (!parsed.success) throw new DrillbitError('bad-input', formatIssues(parsed.error.issues).map((p) => `image ${image}: ${p}`).join('; '));
+  if (!parsed.success) throw new DrillbitError('bad-input', formatIssues(parsed.error.issues, raw, releaseManifestSchema).map((p) => `image ${image}: ${p}`).join('; '));
   const manifest = parsed.data;
   const labelled = labels[LABELS.releaseDigest];
   const release: ResolvedRelease = {

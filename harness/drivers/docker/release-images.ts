@@ -96,7 +96,7 @@ export class ReleaseImages {
     };
     const parsed = releaseManifestSchema.safeParse(raw);
     if (!parsed.success) {
-      const problems = formatIssues(parsed.error.issues).map((p) => `image ${ref}: ${p}`);
+      const problems = formatIssues(parsed.error.issues, raw, releaseManifestSchema).map((p) => `image ${ref}: ${p}`);
       throw new DrillbitError('bad-input', problems.join('\n'), { hint: `give the image a CMD, or labels ${LABELS.command} (JSON argv), ${LABELS.env} (JSON object), ${LABELS.health} (JSON {path, timeoutMs})` });
     }
     const manifest = parsed.data;
