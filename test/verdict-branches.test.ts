@@ -91,6 +91,15 @@ describe('every verdict branch fails a drill', () => {
     expect(check(result, WHOLE).status).toBe('passed');
   });
 
+  it('SLIs: the verification window\'s check is one that passes as well as fails: on a rollback that works it passes with the window\'s SLIs', async () => {
+    const [result] = (await runDrillFiles(['scenarios/bad-release-rolled-back.drill.ts'])).scenarios;
+    const verification = check(result!, VERIFICATION);
+    expect(verification.status, verification.message).toBe('passed');
+    expect(verification.message).toMatch(/^LKG on every service for 2\.00s, SLIs in SLO: \d+ requests, availability [\d.]+%, p95 /);
+    expect(verification.observed).toMatchObject({ requests: expect.any(Number), availability: expect.any(Number) });
+    expect(result!.checks.filter((c) => c.name === VERIFICATION), 'one check for the window, never a second that can only pass').toHaveLength(1);
+  });
+
   it('faults: a fault the driver refuses at injection (memory-limit on local) is inject-failed and fails the drill', async () => {
     const result = await drill('fault-driver-cannot-perform.drill.ts');
     const faults = check(result, 'every fault injected and reverted');
