@@ -34,10 +34,9 @@ const INJECT_CAP_MS = 20_000;
  * An HTTP delay whose injection is still under way when the drill ends: it finishes only
  * once the runner has replayed its undo record (removed its marker file), as a slow real
  * injection (a replica recreated, memory allocated) can still be running at teardown. Its
- * delay rule is then in place with its revert never called: the runner's revert of an
- * injection in flight replays the undo records and is done (fault-runner.ts). Should the
- * revert ever wait for the injection to settle first, this double deadlocks until its cap
- * and must change with it.
+ * delay rule would then stay in place, had the runner not reverted it as it landed
+ * (fault-runner.ts: revertLanded). Should the revert ever wait for the injection to settle
+ * first, this double deadlocks until its cap and must change with it.
  */
 export const injectOutlivesRevertFault: FaultType<HttpDelayParams> = {
   ...httpDelayFault,

@@ -17,7 +17,7 @@ import * as registry from './fault-registry.ts';
 
 // Test doubles: fault types that touch only a marker file, so the runner's own guarantees
 // (journal first, revert queued first, failed reverts recorded, undo fallback) are visible.
-function markerFault(name: string, options: { revertThrows?: boolean; injectThrows?: boolean } = {}): FaultType<{ file: string }> {
+function markerFault(name: string, options: { revertThrows?: boolean; injectThrows?: boolean; landsAfter?: Promise<void>; onRevert?: (file: string) => void } = {}): FaultType<{ file: string }> {
   return {
     name,
     description: 'test double: creates a marker file',
@@ -28,9 +28,12 @@ function markerFault(name: string, options: { revertThrows?: boolean; injectThro
     async inject(_t, { file }) {
       writeFileSync(file, 'x');
       if (options.injectThrows) throw new Error('half-injected, then broke');
+      await options.landsAfter;
+      writeFileSync(file, 'landed');
       return {
         revert: async () => {
           if (options.revertThrows) throw new Error('the revert itself broke');
+          options.onRevert?.(file);
         },
       };
     },
@@ -93,6 +96,32 @@ describe('FaultRunner (with test-double fault types)', () => {
       expect(check.status).toBe('failed');
       expect(check.message).toContain('f1 test-bad-revert on svc: revert-failed (the revert itself broke)');
     });
+  });
+
+  it('an injection still under way when teardown reverts its fault is reverted as it lands, never left behind', async () => {
+    let land!: () => void;
+    const landsAfter = new Promise<void>((resolve) => (land = resolve));
+    const reverted: string[] = [];
+    const slow = { 'test-slow': markerFault('test-slow', { landsAfter, onRevert: (file) => reverted.push(file) }) };
+    Object.assign(registry.faultTypes as Record<string, unknown>, slow);
+    try {
+      const { dir, runner, teardown, timeline } = setup();
+      const file = join(dir, 'slow');
+      const starting = runner.start(planned('f1', 'test-slow', file));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(existsSync(file), 'the injection has begun').toBe(true);
+      const tearingDown = teardown.runAll();
+      await new Promise((r) => setTimeout(r, 20));
+      land();
+      const record = await starting;
+      expect(await tearingDown).toEqual([]);
+      expect(reverted, "the fault's own revert ran once it landed").toEqual([file]);
+      expect(record.status).toBe('reverted');
+      expect(faultsCheck(runner.records).status).toBe('passed');
+      expect(timeline.events.filter((e) => e.type === 'revert').map((e) => e.message)).toContain('it landed after its revert had run, and was reverted as it landed');
+    } finally {
+      delete (registry.faultTypes as Record<string, unknown>)['test-slow'];
+    }
   });
 
   it('an injection that fails is undone from its journaled records and named in the result', async () => {

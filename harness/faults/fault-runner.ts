@@ -51,6 +51,8 @@ export class FaultRunner {
   private readonly pending = new Map<string, PlannedFault>();
   private readonly reverts = new Map<string, () => Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Faults whose revert has run: an injection of one that lands later is reverted as it lands. */
+  private readonly revertRan = new Set<string>();
 
   constructor(private readonly deps: FaultRunnerDeps) {
     deps.teardown.defer('fault timers', () => this.clearTimers());
@@ -74,8 +76,13 @@ export class FaultRunner {
     }
     try {
       const targets = resolveTargets(planned.target, this.deps.env(), planned.fault);
-      for (const [n, target] of targets.entries()) await this.injectOne(planned, type, target, `${planned.id}-${n + 1}-${this.deps.random.seed.toString(36)}`, record);
-      record.status = 'injected';
+      for (const [n, target] of targets.entries()) {
+        // Its revert ran while an injection was under way (teardown): the rest are not started.
+        if (this.revertRan.has(planned.id)) break;
+        await this.injectOne(planned, type, target, `${planned.id}-${n + 1}-${this.deps.random.seed.toString(36)}`, record);
+      }
+      // Reverted while injecting: what landed before was reverted then, what landed after as it landed.
+      if (record.status !== 'revert-failed') record.status = this.revertRan.has(planned.id) ? 'reverted' : 'injected';
       record.injectedAtMs = Math.round(this.deps.timeline.now());
     } catch (error) {
       record.status = 'inject-failed';
@@ -124,6 +131,7 @@ export class FaultRunner {
     let revertInjected: (() => Promise<void>) | undefined;
     // Queued before the fault touches anything: whatever happens next, teardown reverts it.
     const revert = once(async () => {
+      this.revertRan.add(planned.id);
       try {
         await withDeadline(revertInjected ? revertInjected() : undoAll(undo), REVERT_DEADLINE_MS);
         journal.record({ ...entry, event: 'reverted' });
@@ -141,9 +149,25 @@ export class FaultRunner {
       revertInjected = injected.revert;
       journal.record({ ...entry, event: 'injected' });
       timeline.emit('fault', { faultId: planned.id, fault: planned.fault, target: description, message: injected.detail });
+      if (this.revertRan.has(planned.id)) await this.revertLanded(injected.revert, undo, entry, record);
     } catch (error) {
       journal.record({ ...entry, event: 'inject-failed', error: errorMessage(error) });
       throw error;
+    }
+  }
+
+  /**
+   * An injection that landed after its fault's revert ran (it was still under way at
+   * teardown, which replayed its undo records then): reverted as it lands, or it would stay.
+   */
+  private async revertLanded(revert: () => Promise<void>, undo: UndoRecord[], entry: { faultId: string; injectionId: string; fault: string; target: string }, record: FaultRecord): Promise<void> {
+    try {
+      await withDeadline(revert(), REVERT_DEADLINE_MS);
+      this.deps.journal.record({ ...entry, event: 'reverted' });
+      record.revertedAtMs = Math.round(this.deps.timeline.now());
+      this.deps.timeline.emit('revert', { faultId: entry.faultId, fault: entry.fault, target: entry.target, message: 'it landed after its revert had run, and was reverted as it landed' });
+    } catch (error) {
+      await this.fallBackToUndo(undo, entry, record, error);
     }
   }
 

@@ -30,4 +30,17 @@ describe('TeardownStack', () => {
     expect(ran).toEqual(['first']);
     expect(stack.pending).toBe(0);
   });
+
+  it('runs a cleanup queued while it runs (a fault that landed during teardown), before the older ones', async () => {
+    const order: string[] = [];
+    const stack = new TeardownStack();
+    stack.defer('environment down', () => void order.push('environment down'));
+    stack.defer('revert f1', () => {
+      order.push('revert f1');
+      stack.defer('revert f2, which landed during teardown', () => void order.push('revert f2'));
+    });
+    expect(await stack.runAll()).toEqual([]);
+    expect(order).toEqual(['revert f1', 'revert f2', 'environment down']);
+    expect(stack.pending).toBe(0);
+  });
 });

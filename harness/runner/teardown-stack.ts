@@ -41,13 +41,18 @@ export class TeardownStack {
     return this.running;
   }
 
+  /** Until none is pending: a cleanup queued while the stack runs (a fault that landed during teardown) runs too, newest first. */
   private async drain(): Promise<TeardownFailure[]> {
     const failures: TeardownFailure[] = [];
-    for (const entry of [...this.entries].reverse()) {
-      const failure = await runEntry(entry);
+    for (let next = this.newestPending(); next; next = this.newestPending()) {
+      const failure = await runEntry(next);
       if (failure) failures.push(failure);
     }
     return failures;
+  }
+
+  private newestPending(): Entry | undefined {
+    return this.entries.findLast((e) => !e.done);
   }
 }
 
