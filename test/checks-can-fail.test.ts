@@ -14,7 +14,7 @@ describe('every check can fail a drill', () => {
     const [result] = (await runDrillFiles(['test/drills/wrong-release-rollback.drill.ts'])).scenarios;
     expect(result!.status).toBe('failed');
     expect(check(result!, 'LKG state restored').status).toBe('failed');
-    expect(check(result!, 'LKG state at end of drill').message).toMatch(/serving replicas run sha256:\w+, not the LKG/);
+    expect(check(result!, 'LKG state at end of drill').message).toMatch(/serving replicas run v2 \(2\.0\.0, sha256:\w+\), not the LKG v1 \(1\.0\.0, sha256:\w+\)/);
     expect(result!.lkg.shop!.match).toBe(false);
     expect(result!.lkg.shop!.observed).not.toBe(result!.lkg.shop!.expected);
     expect(result!.reasons.join('\n')).toContain('not the LKG');

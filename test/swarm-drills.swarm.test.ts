@@ -41,7 +41,7 @@ await describeWithSwarm('swarm: the orchestrator rolls back by itself', () => {
     expect(result!.status).toBe('failed');
     const lkg = check(result!, 'LKG state at end of drill');
     expect(lkg.status).toBe('failed');
-    expect(lkg.message).toMatch(/serving replicas run sha256:\w+.*not the LKG sha256:\w+/);
+    expect(lkg.message).toMatch(/serving replicas run unhealthy \(2\.0\.1-unhealthy, sha256:\w+\).*not the LKG good \(1\.0\.0, sha256:\w+\)/);
     expect(result!.lkg.shop!.match).toBe(false);
     expect(result!.timeline.some((e) => e.type === 'orchestrator-update' && e.state === 'paused')).toBe(true);
     expect(result!.reasons.join('\n')).toContain('not the LKG');

@@ -157,6 +157,20 @@ describe('LKG equality: what the reader is told', () => {
     expect(reason([replica('sha256:aaa', { evidence: unseenConfig }), replica('sha256:aaa', { evidence: unseenRelease })])?.unobservable).toMatch(/^the release of 2 of 2/);
   });
 
+  it('names releases the scenario knows by name and version beside the digest, in the reason, the comparison and the passed message', () => {
+    const v1 = { ...lkg, name: 'v1', version: '1.0.0' } as ResolvedRelease;
+    const v2 = { ...lkg, name: 'v2', version: '2.0.0', digest: 'sha256:d5e41d9e0a9bd4de5f41' } as ResolvedRelease;
+    const named = new Map([['shop', v1]]);
+    const lookup = (service: string, digest: string) => (service === 'shop' ? [v1, v2].find((r) => r.digest === digest) : undefined);
+    const wrong = compareWithLkg({ shop: { replicas: [replica(v2.digest)] } }, named, { shop: 1 }, lookup).shop!;
+    expect(wrong.reason).toBe('1 of 1 serving replicas run v2 (2.0.0, sha256:d5e41d9e0a9b), not the LKG v1 (1.0.0, sha256:aaa)');
+    expect(wrong).toMatchObject({ expectedRelease: { name: 'v1', version: '1.0.0' }, observedRelease: { name: 'v2', version: '2.0.0' } });
+    const unknownDigest = compareWithLkg({ shop: { replicas: [replica('sha256:0123456789abcdef')] } }, named, { shop: 1 }, lookup).shop!;
+    expect(unknownDigest.reason, 'a digest the scenario has no release for stays a digest').toBe('1 of 1 serving replicas run sha256:0123456789ab, not the LKG v1 (1.0.0, sha256:aaa)');
+    const right = compareWithLkg({ shop: { replicas: [replica(v1.digest)] } }, named, { shop: 1 }, lookup);
+    expect(lkgEqualityCheck('LKG state at end of drill', right).message).toBe('every service runs its LKG (shop=v1 1.0.0 sha256:aaa)');
+  });
+
   it('takes a digest missing without evidence, or a config digest missing beside evidence, as not observed', () => {
     expect(reason([replica('sha256:aaa', { digest: undefined })], 1)).toMatchObject({ observed: 'unobservable', match: false, unobservable: 'the release of 1 of 1 serving replicas could not be observed (the driver did not say)' });
     expect(reason([replica('sha256:aaa', { configDigest: undefined, evidence: { release: 'launcher-cwd', config: 'launcher-environ' } })], 1)).toMatchObject({ match: false, unobservable: expect.stringMatching(/^the configuration of 1 of 1/) });
@@ -290,10 +304,13 @@ describe('recoveryCheck', () => {
   it('passes a restore within the RTO, at the RTO too, and fails one past it, with the times', () => {
     expect(recoveryCheck(recovery)).toEqual({ name: 'restored within RTO 5.00s', status: 'passed', message: 'time to restore 4.00s (detected 200ms after the first bad observation)', observed: recovery });
     expect(recoveryCheck({ ...recovery, ttrMs: 5_000 })?.status).toBe('passed');
-    expect(recoveryCheck({ ...recovery, ttrMs: 5_001, ttdMs: null })).toMatchObject({ status: 'failed', message: 'time to restore 5.00s (detected 0.00ms after the first bad observation) exceeds the RTO', observed: { ttrMs: 5_001 } });
+    expect(recoveryCheck({ ...recovery, ttrMs: 5_001, ttdMs: null })).toMatchObject({ status: 'failed', message: 'time to restore 5.00s (from the detection) exceeds the RTO', observed: { ttrMs: 5_001 } });
+    // A planned rollback is not detected: no ttd, and no "first bad observation" for what is the rollback's own start.
+    expect(recoveryCheck({ ...recovery, detection: 'planned-rollback', ttdMs: null, firstBadMs: undefined })).toMatchObject({ status: 'passed', message: "time to restore 4.00s (from the planned rollback's start)" });
   });
   it('fails a detected incident never restored, unless the LKG state could not be observed', () => {
     expect(recoveryCheck({ ...recovery, ttrMs: null })).toMatchObject({ status: 'failed', message: 'detected by guard but the LKG state was never verified restored' });
+    expect(recoveryCheck({ ...recovery, detection: 'planned-rollback', ttdMs: null, ttrMs: null })).toMatchObject({ status: 'failed', message: 'the planned rollback ran but the LKG state was never verified restored' });
     expect(recoveryCheck({ ...recovery, ttrMs: null }, 'no /proc')).toMatchObject({ status: 'unknown', message: 'no data: detected by guard; the LKG state is unobservable (no /proc), so the restore cannot be timed' });
     expect(recoveryCheck(recovery, 'no /proc')?.status).toBe('passed');
   });

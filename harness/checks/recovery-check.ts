@@ -11,7 +11,8 @@ export function recoveryCheck(recovery: Recovery, unobservable?: string): CheckR
   if (recovery.detection === undefined) return undefined;
   const name = `restored within RTO ${formatMs(recovery.rtoMs)}`;
   if (recovery.ttrMs === null && unobservable) return unknown(name, `detected by ${recovery.detection}; the LKG state is unobservable (${unobservable}), so the restore cannot be timed`);
-  if (recovery.ttrMs === null) return failed(name, `detected by ${recovery.detection} but the LKG state was never verified restored`);
-  const text = `time to restore ${formatMs(recovery.ttrMs)} (detected ${formatMs(recovery.ttdMs ?? 0)} after the first bad observation)`;
+  if (recovery.ttrMs === null) return failed(name, `${recovery.detection === 'planned-rollback' ? 'the planned rollback ran' : `detected by ${recovery.detection}`} but the LKG state was never verified restored`);
+  const since = recovery.ttdMs === null ? `from the ${recovery.detection === 'planned-rollback' ? 'planned rollback\'s start' : 'detection'}` : `detected ${formatMs(recovery.ttdMs)} after the first bad observation`;
+  const text = `time to restore ${formatMs(recovery.ttrMs)} (${since})`;
   return recovery.ttrMs <= recovery.rtoMs ? passed(name, text, { ...recovery }) : failed(name, `${text} exceeds the RTO`, { ...recovery });
 }

@@ -122,7 +122,7 @@ describeWithBrowser('HTML report in Chromium', () => {
     expect(statuses.lastIndexOf('failed')).toBeLessThan(statuses.indexOf('passed'));
     const failedRow = rows.find((r) => r[1] === 'LKG state restored')!;
     expect(failedRow[0]).toBe('failed');
-    expect(failedRow[2]).toMatch(/not the LKG sha256:/);
+    expect(failedRow[2]).toMatch(/not the LKG v1 \(1\.0\.0, sha256:[0-9a-f]{12}\)/);
     expect(await section.locator('table.checks tbody tr').first().isVisible()).toBe(true);
     expect(await section.locator('table.slo').innerText()).toMatch(/recovery time\s+≤ 5\.00s \(RTO\)\s+never restored\s+missed/);
     expect(await section.locator('table.lkg').innerText()).toMatch(/shop\s+sha256:f97c8ab6a2b3\s+sha256:[0-9a-f]{12}\s+differs/);

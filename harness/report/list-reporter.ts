@@ -185,6 +185,8 @@ function verdictLine(r: ScenarioResult, pc: Colours): string {
   const numbers: string[] = [formatMs(r.durationMs)];
   if (r.recovery.ttdMs !== null) numbers.push(`ttd ${formatMs(r.recovery.ttdMs)}`);
   if (r.recovery.ttrMs !== null) numbers.push(`ttr ${formatMs(r.recovery.ttrMs)} / RTO ${formatMs(r.recovery.rtoMs)}`);
+  const fault = r.recovery.afterFault;
+  if (fault) numbers.push(fault.recoverMs === null ? `not restored after fault ${fault.faultId}'s revert` : `recovered ${formatMs(fault.recoverMs)} after fault ${fault.faultId}'s revert (impact ${formatMs(fault.impactMs ?? 0)})`);
   if (r.slis.requests) numbers.push(`${r.slis.requests} req, availability ${((r.slis.availability ?? 0) * 100).toFixed(2)}%, p95 ${formatMs(r.slis.p95Ms ?? 0)}`);
   if (r.data.acked) numbers.push(`${r.data.acked} acked writes, ${r.data.lost} lost`);
   const harness = harnessNote(r.harness);

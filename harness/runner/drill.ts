@@ -97,6 +97,12 @@ export class Drill {
     return release;
   }
 
+  /** The scenario's release of a service with this digest (for messages that name releases, not only digests). */
+  readonly releaseByDigest = (service: string, digest: string): ResolvedRelease | undefined => {
+    for (const release of this.releases.get(service)?.values() ?? []) if (release.digest === digest) return release;
+    return undefined;
+  };
+
   lkgOf(service: string): ResolvedRelease {
     const release = this.lkg.get(service);
     if (!release) throw new DrillbitError('internal', `${service} has no last-known-good release yet: deploy one first`);

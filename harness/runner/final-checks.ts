@@ -24,7 +24,7 @@ export async function finishDrill(drill: Drill): Promise<void> {
 
   await stopTraffic(drill);
   const replicas = Object.fromEntries(Object.entries(scenario.services).map(([name, s]) => [name, s.replicas]));
-  drill.finalLkg = compareWithLkg(await drill.environment().observe(), drill.lkg, replicas);
+  drill.finalLkg = compareWithLkg(await drill.environment().observe(), drill.lkg, replicas, drill.releaseByDigest);
   drill.addCheck(lkgEqualityCheck('LKG state at end of drill', drill.finalLkg));
   await checkDrift(drill);
 

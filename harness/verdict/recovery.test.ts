@@ -27,7 +27,7 @@ describe('computeRecovery', () => {
       { tMs: 100, type: 'rollback-start', service: 'shop', planned: true },
       { tMs: 5000, type: 'restored', atMs: 2100 },
     ];
-    expect(computeRecovery(events, [], 1000)).toMatchObject({ ttdMs: 0, ttrMs: 2000, withinSlo: false, detection: 'planned-rollback' });
+    expect(computeRecovery(events, [], 1000)).toMatchObject({ ttdMs: null, ttrMs: 2000, withinSlo: false, detection: 'planned-rollback' });
     expect(computeRecovery(events.slice(0, 1), [], 1000)).toMatchObject({ ttrMs: null, withinSlo: false });
   });
 
@@ -154,7 +154,27 @@ describe('computeRecovery: the edges', () => {
 
   it('times a planned rollback from its own start, whatever failed before it', () => {
     const events: TimelineEvent[] = [{ tMs: 100, type: 'deploy', service: 'shop' }, { tMs: 1000, type: 'rollback-start', service: 'shop', planned: true }];
-    expect(computeRecovery(events, [sample(500, false)], 5000)).toMatchObject({ detection: 'planned-rollback', firstBadMs: 1000, ttdMs: 0 });
+    const recovery = computeRecovery(events, [sample(500, false)], 5000);
+    expect(recovery).toMatchObject({ detection: 'planned-rollback', detectedMs: 1000, ttdMs: null });
+    expect(recovery, 'a planned rollback has no first bad observation').not.toHaveProperty('firstBadMs');
+  });
+
+  it('a fault drill (nothing detected) recovers from its last fault\'s revert: time to recover from the revert, impact from the injection', () => {
+    const events: TimelineEvent[] = [
+      { tMs: 1000, type: 'fault', faultId: 'f1' },
+      { tMs: 1500, type: 'revert', faultId: 'f1' },
+      { tMs: 2000, type: 'fault', faultId: 'f2' },
+      { tMs: 4000, type: 'revert', faultId: 'f2' },
+      { tMs: 4900, type: 'restored', atMs: 4300 },
+      { tMs: 6000, type: 'revert', faultId: 'f3' },
+    ];
+    expect(computeRecovery(events, [], 5000)).toEqual({
+      ttdMs: null, ttrMs: null, rtoMs: 5000, withinSlo: null,
+      afterFault: { faultId: 'f2', injectedMs: 2000, revertedMs: 4000, restoredMs: 4300, recoverMs: 300, impactMs: 2300 },
+    });
+    expect(computeRecovery(events.slice(0, 4), [], 5000).afterFault, 'never restored').toEqual({ faultId: 'f2', injectedMs: 2000, revertedMs: 4000, recoverMs: null, impactMs: null });
+    expect(computeRecovery([{ tMs: 4900, type: 'restored', atMs: 3000 } as TimelineEvent, ...events.slice(2, 4)].sort((a, b) => a.tMs - b.tMs), [], 5000).afterFault?.recoverMs, 'never before its revert').toBe(0);
+    expect(computeRecovery([{ tMs: 1, type: 'deploy', service: 's' }], [], 5000)).not.toHaveProperty('afterFault');
   });
 
   it("an orchestrator's rollback counts the failed tasks of its latest rollout only, from its start, else the rollout's start (else the rollback's)", () => {

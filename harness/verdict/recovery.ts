@@ -1,6 +1,6 @@
 import type { TimelineEvent } from '../runner/timeline.ts';
 import type { Sample, SampleSeq } from '../traffic/sample.ts';
-import type { Recovery } from './results.ts';
+import type { FaultRecovery, Recovery } from './results.ts';
 
 /** The event that starts a recovery: a guard trip, a rejected rollout, a planned rollback, or an orchestrator's own rollback (swarm). */
 export function findDetection(events: readonly TimelineEvent[], beforeMs = Infinity): TimelineEvent | undefined {
@@ -19,21 +19,48 @@ export function isOrchestratorRollback(e: TimelineEvent): boolean {
  */
 export function computeRecovery(events: readonly TimelineEvent[], samples: SampleSeq, rtoMs: number, latencyLimitMs?: number): Recovery {
   const detection = findDetection(events);
-  if (!detection) return { ttdMs: null, ttrMs: null, rtoMs, withinSlo: null };
+  if (!detection) {
+    const afterFault = faultRecovery(events);
+    return { ttdMs: null, ttrMs: null, rtoMs, withinSlo: null, ...(afterFault ? { afterFault } : {}) };
+  }
   const kind = detection.type === 'guard' ? 'guard' : detection.type === 'deploy-rejected' ? 'deploy-rejected' : detection.type === 'orchestrator-update' ? 'orchestrator-rollback' : 'planned-rollback';
-  const firstBadMs = firstBadObservation(events, samples, detection, latencyLimitMs);
   const restored = events.find((e) => e.type === 'restored' && e.tMs >= detection.tMs);
   const restoredMs = restored ? Math.max(Number(restored.atMs ?? restored.tMs), detection.tMs) : undefined;
   const ttrMs = restoredMs === undefined ? null : Math.round(restoredMs - detection.tMs);
+  // A planned rollback is not detected: it has no first bad observation, and no time to detect.
+  const firstBadMs = kind === 'planned-rollback' ? undefined : firstBadObservation(events, samples, detection, latencyLimitMs);
   return {
-    ttdMs: Math.max(0, Math.round(detection.tMs - firstBadMs)),
+    ttdMs: firstBadMs === undefined ? null : Math.max(0, Math.round(detection.tMs - firstBadMs)),
     ttrMs,
     rtoMs,
     withinSlo: ttrMs === null ? false : ttrMs <= rtoMs,
     detection: kind,
-    firstBadMs: Math.round(firstBadMs),
+    ...(firstBadMs === undefined ? {} : { firstBadMs: Math.round(firstBadMs) }),
     detectedMs: Math.round(detection.tMs),
     restoredMs: restoredMs === undefined ? undefined : Math.round(restoredMs),
+  };
+}
+
+/** The last fault reverted before the drill verified its LKG restored (or the last of all, if it never did). */
+export function lastRevert(events: readonly TimelineEvent[], beforeMs = Infinity): TimelineEvent | undefined {
+  return events.filter((e) => e.type === 'revert' && e.tMs <= beforeMs).at(-1);
+}
+
+/** A fault drill's recovery, measured from the revert of its last fault (recovery.afterFault). */
+function faultRecovery(events: readonly TimelineEvent[]): FaultRecovery | undefined {
+  const restored = events.find((e) => e.type === 'restored');
+  const revert = lastRevert(events, restored?.tMs) ?? lastRevert(events);
+  if (!revert) return undefined;
+  const injected = events.find((e) => e.type === 'fault' && e.faultId === revert.faultId);
+  const injectedMs = injected?.tMs ?? revert.tMs;
+  const restoredAt = restored && restored.tMs >= revert.tMs ? Math.max(Number(restored.atMs ?? restored.tMs), revert.tMs) : undefined;
+  return {
+    faultId: String(revert.faultId),
+    injectedMs: Math.round(injectedMs),
+    revertedMs: Math.round(revert.tMs),
+    ...(restoredAt === undefined ? {} : { restoredMs: Math.round(restoredAt) }),
+    recoverMs: restoredAt === undefined ? null : Math.round(restoredAt - revert.tMs),
+    impactMs: restoredAt === undefined ? null : Math.round(restoredAt - injectedMs),
   };
 }
 

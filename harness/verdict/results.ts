@@ -15,7 +15,7 @@ export type ScenarioStatus = 'passed' | 'failed' | 'errored' | 'aborted';
 
 /** DESIGN.md §3 "Result JSON": these field names are a contract; add, never rename. */
 export interface Recovery {
-  /** First bad observation → detection (guard trip, rejected rollout). Null when nothing was detected. */
+  /** First bad observation → detection (guard trip, rejected rollout). Null when nothing was detected, and for a planned rollback (nothing to detect). */
   ttdMs: number | null;
   /** Detection (or planned rollback start) → restored. Null when the drill never got there. */
   ttrMs: number | null;
@@ -26,6 +26,21 @@ export interface Recovery {
   firstBadMs?: number;
   detectedMs?: number;
   restoredMs?: number;
+  /**
+   * A drill without a detection whose faults were reverted (additive): how long after the
+   * last fault's revert the LKG state was restored (`recoverMs`), and how long the service
+   * was away from it, from the injection (`impactMs`). Null `recoverMs`: never restored.
+   */
+  afterFault?: FaultRecovery;
+}
+
+export interface FaultRecovery {
+  faultId: string;
+  injectedMs: number;
+  revertedMs: number;
+  restoredMs?: number;
+  recoverMs: number | null;
+  impactMs: number | null;
 }
 
 export interface Slis {

@@ -78,6 +78,15 @@ export function recoveryTable(r: ScenarioResult): string {
     ['RTO', ms(rec.rtoMs)],
     ['within SLO', rec.withinSlo === null ? statusCell('n-a', '—') : statusCell(rec.withinSlo ? 'yes' : 'no', yesNo(rec.withinSlo))],
   ];
+  const fault = rec.afterFault;
+  if (fault) {
+    rows.push(
+      [`fault ${fault.faultId} injected at`, ms(fault.injectedMs)],
+      [`fault ${fault.faultId} reverted at`, ms(fault.revertedMs)],
+      ['time to recover after the revert', fault.recoverMs === null ? 'not restored' : ms(fault.recoverMs)],
+      ['impact (injection → restored)', fault.impactMs === null ? 'not restored' : ms(fault.impactMs)],
+    );
+  }
   return table(['', ''], rows, { numeric: [1], cls: 'recovery' });
 }
 

@@ -6,7 +6,7 @@ import type { Drill } from '../drill.ts';
 import { judgeSentBetween } from './window-slis.ts';
 import { harnessSaturated } from '../../checks/check-result.ts';
 import { measuredSliCheck } from '../../checks/measured-sli-check.ts';
-import { findDetection, trafficRestoredSince } from '../../verdict/recovery.ts';
+import { findDetection, lastRevert, trafficRestoredSince } from '../../verdict/recovery.ts';
 
 const OBSERVE_EVERY_MS = 25;
 const RESTORED = 'restored within the verification window';
@@ -40,7 +40,7 @@ export async function runVerifyRestoredStep(step: { for?: string | number; withi
 
   while (timeline.now() < deadlineMs) {
     const candidateMs = timeline.now();
-    last = compareWithLkg(await drill.environment().observe(), drill.lkg, replicas);
+    last = compareWithLkg(await drill.environment().observe(), drill.lkg, replicas, drill.releaseByDigest);
     // Waiting cannot make what is unobservable observed: the restore cannot be told, either way.
     if (isUnobservable(last)) break;
     if (!allMatch(last)) {
@@ -97,7 +97,8 @@ function restoredCheck(slis: CheckResult | undefined, stabilizationMs: number): 
  */
 function restoredInstant(drill: Drill, observedMs: number): number {
   const target = drill.ctx.scenario.traffic?.target;
-  const detection = findDetection(drill.ctx.timeline.events);
+  // What the recovery runs from: a detection (guard, rejection, rollback), else a fault drill's last revert.
+  const detection = findDetection(drill.ctx.timeline.events) ?? lastRevert(drill.ctx.timeline.events, observedMs);
   const lkg = target ? drill.lkg.get(target) : undefined;
   if (!target || !detection || !lkg || drill.lkg.size !== 1) return observedMs;
   // An orchestrator's rollback is done when it says so (its tasks back on the LKG), however well traffic went meanwhile.
@@ -115,7 +116,7 @@ async function holdsFor(drill: Drill, fromMs: number, windowMs: number, replicas
   const { timeline, signal } = drill.ctx;
   while (timeline.now() < fromMs + windowMs) {
     await sleep(Math.min(OBSERVE_EVERY_MS * 4, Math.max(1, fromMs + windowMs - timeline.now())), signal);
-    const comparison = compareWithLkg(await drill.environment().observe(), drill.lkg, replicas);
+    const comparison = compareWithLkg(await drill.environment().observe(), drill.lkg, replicas, drill.releaseByDigest);
     if (!allMatch(comparison)) return { drifted: comparison };
   }
   await drill.settleInFlight();
