@@ -279,14 +279,15 @@ describe('faultsCheck', () => {
 });
 
 describe('guardCheck', () => {
-  const guard = (fields: Partial<Pick<Guard, 'evaluations' | 'blindTicks' | 'trips'>>) => ({ evaluations: 0, blindTicks: 0, trips: [], ...fields }) as unknown as Guard;
+  const guard = (fields: Partial<Pick<Guard, 'evaluations' | 'blindTicks' | 'trips' | 'lastBlindReason'>>) => ({ evaluations: 0, blindTicks: 0, trips: [], ...fields }) as unknown as Guard;
   it('has nothing to say without a guard', () => {
     expect(guardCheck(undefined)).toBeUndefined();
   });
   it('is unknown when the guard never judged, saying whether it watched at all', () => {
     expect(guardCheck(guard({ blindTicks: 7 }))).toEqual({
-      name: 'guard analysis had data', status: 'unknown', message: 'no data: the guard watched 7 ticks without enough samples, so it could not have caught a bad release', observed: { evaluations: 0, blindTicks: 7, trips: 0 },
+      name: 'guard analysis had data', status: 'unknown', message: 'no data: the guard watched 7 ticks without a verdict, so it could not have caught a bad release', observed: { evaluations: 0, blindTicks: 7, trips: 0 },
     });
+    expect(guardCheck(guard({ blindTicks: 2, lastBlindReason: 'error rate: 3 of 5 samples' }))?.message).toBe('no data: the guard watched 2 ticks without a verdict (last: error rate: 3 of 5 samples), so it could not have caught a bad release');
     expect(guardCheck(guard({}))?.message).toBe('no data: the guard never watched a rollout, so it could not have caught a bad release');
   });
   it('passes a guard that judged, and one that tripped, saying when and why', () => {

@@ -13,7 +13,7 @@ export function guardCheck(guard: Guard | undefined): CheckResult | undefined {
     return passed(NAME, `tripped at ${formatMs(trip.tMs)} on ${trip.service}: ${trip.message}`, observed);
   }
   if (guard.evaluations === 0) {
-    const why = guard.blindTicks > 0 ? `the guard watched ${guard.blindTicks} ticks without enough samples` : 'the guard never watched a rollout';
+    const why = guard.blindTicks > 0 ? `the guard watched ${guard.blindTicks} ticks without a verdict${guard.lastBlindReason ? ` (last: ${guard.lastBlindReason})` : ''}` : 'the guard never watched a rollout';
     return unknown(NAME, `${why}, so it could not have caught a bad release`, observed);
   }
   return passed(NAME, `held through ${guard.evaluations} evaluations`, observed);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { guardCheck } from '../checks/guard-check.ts';
 import { Guard, type GuardTrip } from './guard.ts';
 import { ErrorRateAnalysis } from './error-rate-analysis.ts';
 import { LatencyAnalysis, percentile } from './latency-analysis.ts';
@@ -165,6 +166,9 @@ describe('Guard: its lifecycle', () => {
     expect(guard.trips).toEqual([]);
     expect(guard.evaluations).toBe(0);
     expect(guard.blindTicks).toBeGreaterThan(0);
+    expect(guard.lastBlindReason, 'why it was blind is kept for the check').toContain('broken: analysis failed: scrape refused');
+    expect(guardCheck(guard)?.message).toContain('(last: ');
+    expect(guardCheck(guard)?.message).toContain('broken: analysis failed: scrape refused');
   });
 
   it('watches what it was armed for until disarmed for that service, or for any', () => {

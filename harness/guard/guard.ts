@@ -36,6 +36,8 @@ export class Guard {
   evaluations = 0;
   /** Ticks while armed where no analysis had enough data. */
   blindTicks = 0;
+  /** What the analyses said on the last tick none of them could judge (too few samples, a scrape that failed). */
+  lastBlindReason: string | undefined;
   private armed: { service: string; sinceMs: number } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
@@ -85,7 +87,11 @@ export class Guard {
       if (this.armed !== armed) return;
       const failing = verdicts.find((v) => v.status === 'fail');
       if (verdicts.some((v) => v.status !== 'unknown')) this.evaluations++;
-      else this.blindTicks++;
+      else {
+        this.blindTicks++;
+        // Why it could not judge, so that the check says it (a scrape refused is not "too few samples").
+        this.lastBlindReason = verdicts.map((v) => `${v.analysis}: ${v.message}`).join('; ');
+      }
       if (failing) await this.trip(armed.service, failing);
     } finally {
       this.busy = false;
