@@ -39,6 +39,15 @@ describe('HTML report renderer', () => {
     expect(html).toContain('uPlot');
   });
 
+  it('lists the scenarios the driver skipped, with the reason, escaped; says nothing of skipping when none was', () => {
+    const skipped = [{ name: `compose ${HOSTILE}`, file: 'scenarios/compose.drill.ts', reason: 'compose environments need --driver docker or swarm' }];
+    const page = renderHtmlReport(sampleRun({ skipped }), { assets });
+    expect(page).toContain('<h2>Skipped on driver local (1)</h2>');
+    expect(page).toContain('compose environments need --driver docker or swarm');
+    expect(page).not.toContain(HOSTILE);
+    expect(html).not.toContain('id="skipped"');
+  });
+
   it('lists failed checks first, then unknown, then passed', () => {
     const section = html.slice(html.indexOf('id="scenario-0"'), html.indexOf('id="scenario-1"'));
     const at = (text: string) => section.indexOf(text);

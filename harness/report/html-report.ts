@@ -80,8 +80,16 @@ function banners(options: HtmlReportOptions): string {
   return out.join('\n');
 }
 
+/** The scenarios the run's driver could not run, with why: never silently absent from the report. */
+function skippedList(run: RunResults): string {
+  const skipped = run.skipped ?? [];
+  if (skipped.length === 0) return '';
+  const items = skipped.map((s) => `<li><strong>${escapeHtml(s.name)}</strong> <span class="muted">(${escapeHtml(s.file)})</span>: ${escapeHtml(s.reason)}</li>`);
+  return `<section class="skipped" id="skipped"><h2>Skipped on driver ${escapeHtml(run.driver)} (${escapeHtml(skipped.length)})</h2><ul>${items.join('')}</ul></section>`;
+}
+
 function scenarioIndex(run: RunResults): string {
-  if (run.scenarios.length === 0) return '<p class="muted">No scenario finished or started.</p>';
+  if (run.scenarios.length === 0) return `<p class="muted">No scenario finished or started.</p>${skippedList(run)}`;
   const rows = run.scenarios.map((s, i): Cell[] => [
     statusCell(s.status),
     { markup: `<a href="#scenario-${i}">${escapeHtml(s.name)}</a> <span class="muted">#${escapeHtml(s.attempt)}</span>` },
@@ -89,7 +97,7 @@ function scenarioIndex(run: RunResults): string {
     ms(s.recovery?.ttrMs),
     s.reasons?.[0] ?? '',
   ]);
-  return `<nav class="index">${table(['status', 'scenario', 'duration', 'ttr', 'first reason'], rows, { numeric: [2, 3] })}</nav>`;
+  return `<nav class="index">${table(['status', 'scenario', 'duration', 'ttr', 'first reason'], rows, { numeric: [2, 3] })}</nav>${skippedList(run)}`;
 }
 
 function footer(run: RunResults, options: HtmlReportOptions): string {
