@@ -79,9 +79,13 @@ export function expectExample(scenario: ScenarioResult, expected: ExampleExpecta
   if ('detection' in expected.recovery) {
     const { recovery } = scenario;
     expect(recovery.detection, `${name}: how the rollback was detected on ${driver}`).toBe(expected.recovery.drivers?.[driver] ?? expected.recovery.detection);
-    expect(recovery.ttdMs, `${name}: ttdMs`).toEqual(expect.any(Number));
+    // A planned rollback is not detected: it has no time to detect (null), every other detection has one.
+    if (recovery.detection === 'planned-rollback') expect(recovery.ttdMs, `${name}: a planned rollback has no ttd`).toBeNull();
+    else {
+      expect(recovery.ttdMs, `${name}: ttdMs`).toEqual(expect.any(Number));
+      expect(recovery.ttdMs!, `${name}: ttdMs`).toBeGreaterThanOrEqual(0);
+    }
     expect(recovery.ttrMs, `${name}: ttrMs`).toEqual(expect.any(Number));
-    expect(recovery.ttdMs!, `${name}: ttdMs`).toBeGreaterThanOrEqual(0);
     expect(recovery.ttrMs!, `${name}: ttrMs`).toBeGreaterThanOrEqual(0);
     expect(recovery.ttrMs!, `${name}: ttrMs within the RTO`).toBeLessThanOrEqual(recovery.rtoMs);
     expect(recovery.withinSlo, `${name}: withinSlo`).toBe(true);
@@ -90,6 +94,9 @@ export function expectExample(scenario: ScenarioResult, expected: ExampleExpecta
     // No rollback by design: a detection here would be a false one.
     expect(scenario.recovery, `${name}: ${expected.recovery.none}`).toMatchObject({ ttdMs: null, ttrMs: null, withinSlo: null });
     expect(scenario.recovery.detection, `${name}: ${expected.recovery.none}`).toBeUndefined();
+    // A fault drill's recovery runs from its last fault's revert instead (recovery.afterFault).
+    expect(scenario.recovery.afterFault, `${name}: recovered after its fault's revert`).toMatchObject({ recoverMs: expect.any(Number), impactMs: expect.any(Number) });
+    expect(scenario.recovery.afterFault!.recoverMs!, `${name}: time to recover after the revert within the RTO`).toBeLessThanOrEqual(scenario.recovery.rtoMs);
   }
 
   // Every example writes (traffic.writes): some acknowledged, none lost, nothing unexpected.
