@@ -309,6 +309,11 @@ describe('recoveryCheck', () => {
     // A planned rollback is not detected: no ttd, and no "first bad observation" for what is the rollback's own start.
     expect(recoveryCheck({ ...recovery, detection: 'planned-rollback', ttdMs: null, firstBadMs: undefined })).toMatchObject({ status: 'passed', message: "time to restore 4.00s (from the planned rollback's start)" });
   });
+  it('has no check without a detection, unless a rollback ran: then the lost start fails it, never a silent pass', () => {
+    const none = { ttdMs: null, ttrMs: null, rtoMs: 5000, withinSlo: null };
+    expect(recoveryCheck(none)).toBeUndefined();
+    expect(recoveryCheck(none, undefined, 3620)).toMatchObject({ name: 'restored within RTO 5.00s', status: 'failed', message: 'a rollback ran at 3.62s but nothing recorded what started its recovery, so its time to restore cannot be judged' });
+  });
   it('fails a detected incident never restored, unless the LKG state could not be observed', () => {
     expect(recoveryCheck({ ...recovery, ttrMs: null })).toMatchObject({ status: 'failed', message: 'detected by guard but the LKG state was never verified restored' });
     expect(recoveryCheck({ ...recovery, detection: 'planned-rollback', ttdMs: null, ttrMs: null })).toMatchObject({ status: 'failed', message: 'the planned rollback ran but the LKG state was never verified restored' });

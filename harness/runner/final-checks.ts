@@ -39,6 +39,7 @@ export async function finishDrill(drill: Drill): Promise<void> {
   const latencyLimit = scenario.guard?.latency ? parseDuration(scenario.guard.latency.above) : undefined;
   drill.recovery = computeRecovery(timeline.events, drill.samples, parseDuration(scenario.slo.recoveryTime), latencyLimit);
   const unobservable = isUnobservable(drill.finalLkg) ? Object.values(drill.finalLkg).map((c) => c.unobservable).filter(Boolean).join('; ') : undefined;
-  const recovery = judgeRecoveryWithSaturation(recoveryCheck(drill.recovery, unobservable), drill.recovery, drill.saturatedWindows);
+  const rolledBackAtMs = timeline.events.find((e) => e.type === 'rollback')?.tMs;
+  const recovery = judgeRecoveryWithSaturation(recoveryCheck(drill.recovery, unobservable, rolledBackAtMs), drill.recovery, drill.saturatedWindows);
   if (recovery) drill.addCheck(recovery);
 }
