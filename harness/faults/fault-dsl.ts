@@ -1,26 +1,7 @@
 import type { Duration } from '../util/duration.ts';
 import type { FaultTargetInput, StepInput } from '../scenario/schema.ts';
 import type { z } from 'zod';
-import { killFault } from './types/kill.ts';
-import { pauseFault } from './types/pause.ts';
-import { restartFault } from './types/restart.ts';
-import { stopFault } from './types/stop.ts';
-import { memoryLimitFault } from './types/memory-limit.ts';
-import { crashLoopFault } from './types/crash-loop.ts';
-import { cpuHogFault } from './types/cpu-hog.ts';
-import { memoryPressureFault } from './types/memory-pressure.ts';
-import { diskFillFault } from './types/disk-fill.ts';
-import { dependencyOutageFault } from './types/dependency-outage.ts';
-import { httpAbortFault } from './types/http-abort.ts';
-import { httpDelayFault } from './types/http-delay.ts';
-import { latencyFault } from './types/latency.ts';
-import { bandwidthFault } from './types/bandwidth.ts';
-import { slowCloseFault } from './types/slow-close.ts';
-import { timeoutFault } from './types/timeout.ts';
-import { resetPeerFault } from './types/reset-peer.ts';
-import { slicerFault } from './types/slicer.ts';
-import { limitDataFault } from './types/limit-data.ts';
-import { partitionFault } from './types/partition.ts';
+import { faultTypes, type FaultName } from './fault-registry.ts';
 
 export interface FaultOptions {
   /** Revert after this long; without it, the fault lasts until the drill ends. */
@@ -50,26 +31,22 @@ export function faultHelper<S extends z.ZodType>(name: string, _params: S) {
     injectFault(name, target, params as Record<string, unknown>, options);
 }
 
-/** Typed helpers per fault type, for TypeScript scenarios: `fault.kill('shop')`, `fault.cpuHog('shop', { workers: 2 }, { for: '5s' })`. */
-export const fault = {
-  kill: faultHelper('kill', killFault.params),
-  pause: faultHelper('pause', pauseFault.params),
-  restart: faultHelper('restart', restartFault.params),
-  stop: faultHelper('stop', stopFault.params),
-  crashLoop: faultHelper('crash-loop', crashLoopFault.params),
-  cpuHog: faultHelper('cpu-hog', cpuHogFault.params),
-  memoryPressure: faultHelper('memory-pressure', memoryPressureFault.params),
-  memoryLimit: faultHelper('memory-limit', memoryLimitFault.params),
-  diskFill: faultHelper('disk-fill', diskFillFault.params),
-  dependencyOutage: faultHelper('dependency-outage', dependencyOutageFault.params),
-  httpAbort: faultHelper('http-abort', httpAbortFault.params),
-  httpDelay: faultHelper('http-delay', httpDelayFault.params),
-  latency: faultHelper('latency', latencyFault.params),
-  bandwidth: faultHelper('bandwidth', bandwidthFault.params),
-  slowClose: faultHelper('slow-close', slowCloseFault.params),
-  timeout: faultHelper('timeout', timeoutFault.params),
-  resetPeer: faultHelper('reset-peer', resetPeerFault.params),
-  slicer: faultHelper('slicer', slicerFault.params),
-  limitData: faultHelper('limit-data', limitDataFault.params),
-  partition: faultHelper('partition', partitionFault.params),
+/** `crash-loop` → `crashLoop`: a fault's name as a helper's. */
+type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
+
+type FaultHelpers = {
+  [N in FaultName as CamelCase<N>]: (target: FaultTargetInput, params?: z.input<(typeof faultTypes)[N]['params']>, options?: FaultOptions) => FaultStepInput;
 };
+
+export function helperName(fault: string): string {
+  return fault.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/**
+ * Typed helpers per fault type, for TypeScript scenarios: `fault.kill('shop')`,
+ * `fault.cpuHog('shop', { workers: 2 }, { for: '5s' })`. Made from the fault registry, so
+ * every registered fault has one, with its own parameters' type.
+ */
+export const fault = Object.fromEntries(
+  Object.entries(faultTypes).map(([name, type]) => [helperName(name), faultHelper(name, type.params)]),
+) as FaultHelpers;
