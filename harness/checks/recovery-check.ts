@@ -8,8 +8,11 @@ import { failed, passed, unknown, type CheckResult } from './check-result.ts';
  * restore untold: unknown. No detection means no incident, and no check — unless a rollback
  * ran (`rolledBackAtMs`): then the recovery's start was lost, and the check fails.
  */
+/** What the RTO check's name begins with (`restored within RTO 5.00s`), for readers that pick it out. */
+export const RTO_CHECK_PREFIX = 'restored within RTO';
+
 export function recoveryCheck(recovery: Recovery, unobservable?: string, rolledBackAtMs?: number): CheckResult | undefined {
-  const name = `restored within RTO ${formatMs(recovery.rtoMs)}`;
+  const name = `${RTO_CHECK_PREFIX} ${formatMs(recovery.rtoMs)}`;
   if (recovery.detection === undefined) {
     // Every rollback starts from a detection or a planned start; one without is never let through without its RTO judged.
     return rolledBackAtMs === undefined ? undefined : failed(name, `a rollback ran at ${formatMs(rolledBackAtMs)} but nothing recorded what started its recovery, so its time to restore cannot be judged`);

@@ -1,4 +1,5 @@
 import type { CheckResult } from '../checks/check-result.ts';
+import { RTO_CHECK_PREFIX } from '../checks/recovery-check.ts';
 import { formatMs } from '../util/duration.ts';
 import type { ScenarioResult } from '../verdict/results.ts';
 
@@ -23,14 +24,11 @@ export function sloRows(result: ScenarioResult): SloRow[] {
   return rows;
 }
 
-/** The recovery check's name begins so (checks/recovery-check.ts): `restored within RTO 5.00s`. */
-const RTO_CHECK = 'restored within RTO';
-
 function sloRow(check: CheckResult, result: ScenarioResult): SloRow | undefined {
   const o = check.observed ?? {};
   const slo = result.slo;
   const base = { check: check.name, status: check.status };
-  if (check.name.startsWith(RTO_CHECK)) {
+  if (check.name.startsWith(RTO_CHECK_PREFIX)) {
     const { ttrMs, rtoMs } = result.recovery;
     return { ...base, target: `≤ ${formatMs(rtoMs)}`, measured: ttrMs === null ? 'not restored' : `ttr ${formatMs(ttrMs)}` };
   }
